@@ -1,0 +1,47 @@
+# artfeed — `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench setup static clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+static: setup
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+# The embedded default: SQLite, the demo user and the demo pool, served over ASGI.
+run: export DEBUG ?= true
+run: static
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	@echo "artfeed is serving at http://$(HOST):$(PORT)/display/ (Ctrl-C stops it)"
+	$(BIN)/uvicorn artfeed.asgi:application --host $(HOST) --port $(PORT) --log-level warning
+
+# The whole suite on the database DATABASE_URL names (SQLite when unset). Browser
+# tests run when Chromium is at /usr/bin/chromium and are skipped, saying so, when not.
+test: export DEBUG ?= true
+test: static
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: export DEBUG ?= true
+bench: static
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

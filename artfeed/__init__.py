@@ -1,0 +1,1 @@
+"""artfeed: always-on art displays."""

@@ -1,0 +1,102 @@
+"""Typed readers for settings that come from the environment.
+
+Each reader fails loudly with the variable's name instead of guessing: a display
+server left alone for months must not start with a half-understood setting.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.dateparse import parse_datetime, parse_duration
+
+env = environ.Env()
+
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+
+
+def _raw(name: str) -> str | None:
+    value = env.str(name, default=None)
+    return None if value is None or value.strip() == "" else value
+
+
+def duration(name: str, default: timedelta) -> timedelta:
+    """A positive duration: ``90`` (seconds), ``90s``, ``15m``, ``2h``, ``7d``, ``1w``, ISO 8601."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    match = _DURATION.match(raw)
+    if match:
+        value = timedelta(seconds=float(match[1]) * _UNITS[match[2] or "s"])
+    else:
+        value = parse_duration(raw.strip())
+    if value is None or value <= timedelta(0):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a positive duration (examples: 900, 30s, 15m, 2h, 7d)."
+        )
+    return value
+
+
+def positive_int(name: str, default: int, *, maximum: int | None = None) -> int:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0 or (maximum is not None and value > maximum):
+        limit = f" no larger than {maximum}" if maximum is not None else ""
+        raise ImproperlyConfigured(f"{name}={raw!r} must be a whole number above 0{limit}.")
+    return value
+
+
+def boolean(name: str, default: bool) -> bool:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} must be true or false.")
+
+
+def moment(name: str) -> datetime | None:
+    """An aware datetime (``2025-01-31`` or ``2025-01-31T12:00:00+00:00``), or None if unset."""
+    raw = _raw(name)
+    if raw is None:
+        return None
+    text = raw.strip()
+    value = parse_datetime(text if "T" in text or " " in text else f"{text}T00:00:00+00:00")
+    if value is None:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a date or datetime (example: 2025-01-31T00:00:00+00:00)."
+        )
+    if value.tzinfo is None:
+        raise ImproperlyConfigured(f"{name}={raw!r} needs a time zone offset, e.g. +00:00.")
+    return value
+
+
+def choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be one of: {', '.join(choices)}.")
+    return value
+
+
+def required_unless(name: str, *, debug: bool, dev_default: str) -> str:
+    raw = _raw(name)
+    if raw is not None:
+        return raw
+    if debug:
+        return dev_default
+    raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")

@@ -1,0 +1,68 @@
+"""Small HTTP helpers shared by the JSON endpoints: errors always carry a message."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+View = Callable[..., HttpResponse]
+
+
+def json_error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _declared_length(request: HttpRequest) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+
+
+def _csrf_rejection(request: HttpRequest) -> HttpResponse | None:
+    # The middleware's own check, run after the login check so that an anonymous caller
+    # learns it must log in (401) rather than that its token is wrong (403).
+    return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+
+
+def api_view(*methods: str, max_body: Callable[[], int] | None = None) -> Callable[[View], View]:
+    """An endpoint for scripts and the display's JavaScript, answering in JSON:
+    the wrong method is 405, an anonymous caller 401 (never a redirect to the login
+    page), a declared body over ``max_body()`` bytes 413 before anything is read, a
+    failed CSRF check 403."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = json_error(
+                    405, f"{request.method} is not allowed here; use {' or '.join(methods)}."
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            if not request.user.is_authenticated:
+                return json_error(401, "Log in first: this endpoint needs a signed-in user.")
+            length = _declared_length(request)
+            if length is None:
+                return json_error(400, "Content-Length is not a number.")
+            if max_body is not None and length > max_body():
+                return json_error(413, f"The body is too large: at most {max_body()} bytes.")
+            rejection = _csrf_rejection(request)
+            if rejection is not None:
+                return rejection
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(wrapper)
+
+    return decorator
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )

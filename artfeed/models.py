@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def artwork_upload_to(artwork: Artwork, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"art/{artwork.id.hex[:2]}/{artwork.id.hex}.{extension}"
+
+
+class ArtworkQuerySet(models.QuerySet["Artwork"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ArtworkQuerySet:
+        """Public artworks, and the user's own private ones."""
+        if not user.is_authenticated:
+            return self.filter(is_public=True)
+        return self.filter(Q(is_public=True) | Q(created_by=user))
+
+    def pool(self, *, now: datetime | None = None) -> ArtworkQuerySet:
+        """Artworks young enough to be in rotation (``ARTFEED_POOL_MAX_AGE``)."""
+        now = now or timezone.now()
+        return self.filter(created_at__gt=now - settings.ARTFEED_POOL_MAX_AGE)
+
+    def fresh_for(self, user: AbstractBaseUser, *, now: datetime | None = None) -> ArtworkQuerySet:
+        """The user's own generated artworks still inside their freshness window."""
+        now = now or timezone.now()
+        return self.filter(created_by=user, fresh_until__gt=now)
+
+
+class Artwork(models.Model):
+    class Origin(models.TextChoices):
+        POOL = "pool", "Pool"
+        GENERATED = "generated", "Generated"
+        IMPORTED = "imported", "Imported"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=200)
+    prompt = models.TextField(blank=True)
+    style = models.CharField(max_length=40, blank=True)
+    image = models.FileField(upload_to=artwork_upload_to, max_length=255)
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.POOL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="artworks",
+        db_index=False,  # covered by the (created_by, created_at) index
+    )
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    fresh_until = models.DateTimeField(null=True, blank=True)
+    # NULL, not "", when absent: the unique (creator, key) constraint skips NULLs only.
+    request_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    content_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    objects = ArtworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The feed walks artworks newest first; every lane's scan starts here.
+            models.Index(fields=["created_at"], name="artwork_created_at"),
+            models.Index(fields=["created_by", "created_at"], name="artwork_creator_recent"),
+            models.Index(
+                fields=["content_hash"], name="artwork_content_hash", condition=~Q(content_hash="")
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "request_key"],
+                condition=Q(request_key__isnull=False),
+                name="artwork_unique_request_key",
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin="generated") | Q(created_by__isnull=False),
+                name="artwork_generated_has_creator",
+            ),
+            models.CheckConstraint(
+                condition=Q(fresh_until__isnull=True) | Q(origin="generated"),
+                name="artwork_only_generated_is_fresh",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from artfeed import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="display:page"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("artworks/<uuid:pk>/image", views.artwork_image, name="artwork-image"),
+    path("display/", include("display.urls")),
+    path("api/", include("impressions.urls")),
+    path("admin/", admin.site.urls),
+]

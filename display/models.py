@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Vote(models.Model):
+    """A like (+1) or dislike (-1): disliked artworks never return, liked ones lead reruns."""
+
+    class Value(models.IntegerChoices):
+        UP = 1, "Like"
+        DOWN = -1, "Dislike"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes", db_index=False
+    )
+    artwork = models.ForeignKey(
+        "artfeed.Artwork", on_delete=models.CASCADE, related_name="votes", db_index=False
+    )
+    value = models.SmallIntegerField(choices=Value.choices)
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "artwork"], name="vote_unique_user_artwork"),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="vote_value_is_one"),
+        ]
+        indexes = [models.Index(fields=["artwork"], name="vote_artwork")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'+1' if self.value > 0 else '-1'} {self.artwork_id}"
+
+
+class Screen(models.Model):
+    """One display device of a user (a TV, a frame, a tab), known by the stable key the
+    page keeps in localStorage or takes from ``?screen=``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screens", db_index=False
+    )
+    key = models.CharField(max_length=64)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    last_artwork = models.ForeignKey(
+        "artfeed.Artwork", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="screen_unique_user_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"
+
+
+class Lease(models.Model):
+    """A frame handed to one of the user's screens and not yet reported shown.
+
+    While ``expires_at`` lies ahead, no other screen of the user (and not the same one
+    again) gets this artwork. The unique key makes taking a lease atomic.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    artwork = models.ForeignKey(
+        "artfeed.Artwork", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    screen_key = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "artwork"], name="lease_unique_user_artwork"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "expires_at"], name="lease_user_expiry"),
+            models.Index(fields=["artwork"], name="lease_artwork"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artwork_id} on {self.screen_key} until {self.expires_at:%H:%M:%S}"

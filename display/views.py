@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from display.feed import next_frames
+from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+@login_required
+def page(request: HtmxHttpRequest) -> HttpResponse:
+    """The display: the first frame is in the HTML, so the first paint is already art."""
+    try:
+        screen = screen_settings(request)
+    except BadScreenSettings as error:
+        return HttpResponseBadRequest(str(error))
+    frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell)
+    response = render(
+        request,
+        "display/page.html",
+        {
+            "frame": frames[0] if frames else None,
+            "screen": screen,
+            "viewable_ms": settings.ARTFEED_VIEWABLE_MS,
+            "batch_max": settings.ARTFEED_BATCH_MAX,
+        },
+    )
+    response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@require_GET
+@login_required
+def next_frame(request: HtmxHttpRequest) -> HttpResponse:
+    """``GET /display/next/``: the next frame as the page's ``frame`` partial.
+
+    204 when every visible artwork is on the user's other screens right now: the screen
+    keeps its current frame rather than going blank.
+    """
+    try:
+        screen = screen_settings(request)
+    except BadScreenSettings as error:
+        return HttpResponseBadRequest(str(error))
+    frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell)
+    if not frames:
+        return HttpResponse(status=204)
+    return render(request, "display/page.html#frame", {"frame": frames[0]})

@@ -1,0 +1,93 @@
+"""Writes of impressions. Views and commands call these; they hold no HTTP knowledge."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.utils import timezone
+
+from artfeed.models import Artwork
+from impressions.models import Impression
+from impressions.signals import impressions_recorded
+from impressions.spans import grow_seen_span
+
+
+@dataclass(frozen=True)
+class RecordedBatch:
+    attempted: int
+    ids: list[uuid.UUID] = field(default_factory=list)
+    rejected: list[uuid.UUID] = field(default_factory=list)
+
+    @property
+    def upserted(self) -> int:
+        return len(self.ids)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "attempted": self.attempted,
+            "upserted": self.upserted,
+            "ids": [str(i) for i in self.ids],
+            "rejected": [str(i) for i in self.rejected],
+        }
+
+
+def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], now: datetime):
+    """Insert or refresh the impressions of the artworks among ``artwork_ids`` that the user
+    may see, in one statement, and return the ids written.
+
+    Raw SQL because the ORM cannot say this in one round trip: the visibility filter, the
+    upsert and the answer (RETURNING) happen atomically, so an artwork deleted or made
+    private meanwhile can neither fail the batch nor slip in. Portable to SQLite ≥ 3.35
+    and PostgreSQL (the SELECT's WHERE also resolves SQLite's ON CONFLICT ambiguity).
+    """
+    artwork_table = Artwork._meta.db_table
+    impression_table = Impression._meta.db_table
+    pk = Artwork._meta.pk
+    ids = [pk.get_db_prep_value(i, connection) for i in artwork_ids]
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"""
+        INSERT INTO {impression_table} (user_id, artwork_id, viewed_at, first_viewed_at, source)
+        SELECT %s, a.id, %s, %s, %s
+        FROM {artwork_table} a
+        WHERE a.id IN ({placeholders}) AND (a.is_public OR a.created_by_id = %s)
+        ON CONFLICT (user_id, artwork_id) DO UPDATE
+        SET viewed_at = excluded.viewed_at, source = excluded.source
+        RETURNING artwork_id
+    """  # noqa: S608 - table names come from model metadata, values are parameters
+    moment = Impression._meta.get_field("viewed_at").get_db_prep_value(now, connection)
+    params = [user.pk, moment, moment, Impression.Source.DISPLAYED, *ids, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
+
+
+def record_impressions(
+    *, user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], now: datetime | None = None
+) -> RecordedBatch:
+    """Record that ``user`` saw these artworks (each already past the viewability bar).
+
+    Ids are deduplicated; artworks that do not exist or that the user may not see are
+    returned as rejected, never an error. A constant number of queries per batch.
+    """
+    now = now or timezone.now()
+    distinct = list(dict.fromkeys(artwork_ids))
+    if not distinct:
+        return RecordedBatch(attempted=0)
+    with transaction.atomic():
+        written = _upsert_visible(user, distinct, now)
+        if written:
+            grow_seen_span(user, now=now, seen_ids=written)
+    written_set = set(written)
+    batch = RecordedBatch(
+        attempted=len(distinct),
+        ids=[i for i in distinct if i in written_set],
+        rejected=[i for i in distinct if i not in written_set],
+    )
+    if written:
+        impressions_recorded.send(sender=None, user=user, artwork_ids=batch.ids)
+    return batch

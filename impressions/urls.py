@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from impressions import views
+
+app_name = "impressions"
+urlpatterns = [
+    path("impressions/", views.batch, name="batch"),
+]

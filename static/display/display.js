@@ -1,0 +1,128 @@
+// The frame loop: ask htmx for the next frame every dwell, decode it off screen, then
+// crossfade it in. The current frame stays until the next one is ready, so the screen
+// never shows an empty or half-loaded image. Announces each frame once it is fully on
+// screen with the "artfeed:frameshown" event (the impression recorder listens).
+
+const body = document.body;
+const stage = document.getElementById("stage");
+const upNext = document.getElementById("up-next");
+const dwellMs = Number(body.dataset.dwell) * 1000;
+const FADE_MS = 1200;
+const IDLE_MS = 2500;
+
+// A stable id for this device: the URL's ?screen= wins (a kiosk URL configures its
+// frame), then what this browser already used, then the name the server suggested.
+const SCREEN_STORE = "artfeed.screen";
+const fromUrl = new URL(location.href).searchParams.get("screen");
+const screen = fromUrl || localStorage.getItem(SCREEN_STORE) || body.dataset.screen;
+localStorage.setItem(SCREEN_STORE, screen);
+document.cookie = `artfeed_screen=${encodeURIComponent(screen)}; path=/; max-age=31536000; samesite=lax`;
+
+let timer = null;
+let paused = false;
+let fetching = false;
+
+function schedule(delay = dwellMs) {
+  clearTimeout(timer);
+  if (!paused) timer = setTimeout(fetchNext, delay);
+}
+
+function fetchNext() {
+  clearTimeout(timer);
+  if (fetching) return;
+  fetching = true;
+  htmx.trigger(body, "artfeedNext");
+}
+
+// Every request for a frame says which screen asks and for how long it will show it:
+// the server leases the frame to this screen for that long.
+upNext.addEventListener("htmx:configRequest", (event) => {
+  event.detail.parameters.screen = screen;
+  event.detail.parameters.dwell = String(dwellMs / 1000);
+});
+
+// Whatever happened (a frame, 204 "nothing new", an error, no network), the current
+// frame stays and the loop goes on. A swapped-in frame is handled by htmx:afterSwap.
+upNext.addEventListener("htmx:afterRequest", (event) => {
+  const swapped = event.detail.successful && event.detail.xhr.status === 200;
+  if (!swapped) {
+    fetching = false;
+    schedule();
+  }
+});
+
+upNext.addEventListener("htmx:afterSwap", async () => {
+  const incoming = upNext.firstElementChild;
+  try {
+    if (incoming) await present(incoming);
+  } finally {
+    fetching = false;
+    schedule();
+  }
+});
+
+async function decoded(img) {
+  // decode() resolves once the pixels are ready to paint; a broken image rejects.
+  if (!img) return;
+  await img.decode();
+}
+
+async function present(incoming) {
+  const img = incoming.querySelector("img");
+  try {
+    await decoded(img);
+  } catch {
+    upNext.replaceChildren(); // unreadable image: keep the current frame
+    return;
+  }
+  const outgoing = [...stage.children];
+  incoming.classList.add("entering");
+  stage.append(incoming);
+  incoming.getBoundingClientRect(); // commit the start state so the fade runs
+  incoming.classList.remove("entering");
+  for (const old of outgoing) old.classList.add("leaving");
+  await new Promise((resolve) => setTimeout(resolve, FADE_MS));
+  for (const old of outgoing) old.remove(); // release old frames: days of swaps, flat DOM
+  announce(incoming);
+}
+
+function announce(frame) {
+  if (frame.dataset.artworkId) {
+    document.dispatchEvent(new CustomEvent("artfeed:frameshown", { detail: { element: frame } }));
+  }
+}
+
+// The server put the first frame in the page: announce it once its image is decoded.
+const first = stage.querySelector(".frame");
+if (first) {
+  decoded(first.querySelector("img")).then(() => announce(first), () => {});
+}
+schedule();
+
+// Keys: → next now, space pause/resume, f full screen.
+document.addEventListener("keydown", (event) => {
+  if (event.target.closest("input, textarea, select")) return;
+  if (event.key === "ArrowRight") {
+    event.preventDefault();
+    fetchNext();
+  } else if (event.key === " ") {
+    event.preventDefault();
+    paused = !paused;
+    body.classList.toggle("paused", paused);
+    if (paused) clearTimeout(timer);
+    else schedule();
+  } else if (event.key === "f" || event.key === "F") {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen().catch(() => {});
+  }
+});
+
+// Hide the cursor and the hints when the mouse rests.
+let idleTimer = null;
+function wake() {
+  body.classList.remove("idle");
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => body.classList.add("idle"), IDLE_MS);
+}
+document.addEventListener("mousemove", wake);
+wake();

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import ArtworkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page():
+    response = Client().get("/display/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_first_frame_is_in_the_html(alice_client):
+    art = ArtworkFactory(title="Harbour at dawn")
+
+    response = alice_client.get("/display/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-artwork-id="{art.pk}"' in html
+    assert reverse("artwork-image", args=[art.pk]) in html
+    assert 'alt="Harbour at dawn"' in html
+
+
+def test_the_page_is_not_cached(alice_client):
+    response = alice_client.get("/display/")
+
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_an_empty_pool_invites_the_user_to_generate(alice_client):
+    response = alice_client.get("/display/")
+
+    assert response.status_code == 200
+    assert b"Nothing to show yet" in response.content
+    assert b"data-artwork-id" not in response.content
+
+
+def test_the_screen_and_dwell_come_from_the_url(alice_client):
+    response = alice_client.get("/display/?screen=hallway&dwell=20")
+
+    html = response.content.decode()
+    assert 'data-screen="hallway"' in html
+    assert 'data-dwell="20"' in html
+    assert response.cookies["artfeed_screen"].value == "hallway"
+
+
+def test_the_default_dwell_comes_from_the_settings(alice_client, settings):
+    settings.ARTFEED_DWELL = timedelta(seconds=45)
+
+    assert b'data-dwell="45"' in alice_client.get("/display/").content
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("screen=../../etc", "screen must be"),
+        ("screen=" + "x" * 65, "screen must be"),
+        ("dwell=abc", "dwell must be"),
+        ("dwell=1", "dwell must be"),
+        ("dwell=99999", "dwell must be"),
+    ],
+)
+def test_bad_screen_settings_are_400_with_a_message(alice_client, query, message):
+    ArtworkFactory()
+
+    for url in ("/display/", "/display/next/"):
+        response = alice_client.get(f"{url}?{query}")
+        assert response.status_code == 400
+        assert message in response.content.decode()
+
+
+def test_the_display_rejects_post(alice_client):
+    assert alice_client.post("/display/").status_code == 405
