@@ -73,7 +73,10 @@ def moment(name: str) -> datetime | None:
     if raw is None:
         return None
     text = raw.strip()
-    value = parse_datetime(text if "T" in text or " " in text else f"{text}T00:00:00+00:00")
+    try:
+        value = parse_datetime(text if "T" in text or " " in text else f"{text}T00:00:00+00:00")
+    except ValueError:  # well formed but impossible, like month 13
+        value = None
     if value is None:
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not a date or datetime (example: 2025-01-31T00:00:00+00:00)."

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from artfeed import environment as read
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(monkeypatch):
+    def set_(name: str, value: str) -> None:
+        monkeypatch.setenv(name, value)
+
+    return set_
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("900", timedelta(minutes=15)),
+        ("30s", timedelta(seconds=30)),
+        ("15m", timedelta(minutes=15)),
+        ("2h", timedelta(hours=2)),
+        ("7d", timedelta(days=7)),
+        ("1w", timedelta(days=7)),
+        ("1500ms", timedelta(seconds=1.5)),
+        ("P7D", timedelta(days=7)),
+    ],
+)
+def test_durations_take_seconds_units_or_iso_8601(env, raw, expected):
+    env("ARTFEED_X", raw)
+
+    assert read.duration("ARTFEED_X", timedelta(1)) == expected
+
+
+def test_an_unset_or_blank_variable_takes_its_default(env):
+    env("ARTFEED_X", "  ")
+
+    assert read.duration("ARTFEED_X", timedelta(minutes=3)) == timedelta(minutes=3)
+    assert read.positive_int("ARTFEED_UNSET_FOR_SURE", 7) == 7
+
+
+@pytest.mark.parametrize("raw", ["soon", "-5", "0", "5 fortnights"])
+def test_a_bad_duration_names_the_variable(env, raw):
+    env("ARTFEED_COOLDOWN", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="ARTFEED_COOLDOWN"):
+        read.duration("ARTFEED_COOLDOWN", timedelta(days=7))
+
+
+@pytest.mark.parametrize("raw", ["many", "0", "-3", "2.5", "20000"])
+def test_a_bad_count_names_the_variable(env, raw):
+    env("ARTFEED_BATCH_MAX", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="ARTFEED_BATCH_MAX"):
+        read.positive_int("ARTFEED_BATCH_MAX", 200, maximum=10_000)
+
+
+def test_a_cutover_date_is_midnight_utc(env):
+    env("ARTFEED_TRACKING_SINCE", "2025-03-01")
+
+    assert read.moment("ARTFEED_TRACKING_SINCE") == datetime(2025, 3, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "2025-13-01", "2025-03-01T10:00:00"])
+def test_a_bad_cutover_names_the_variable(env, raw):
+    env("ARTFEED_TRACKING_SINCE", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="ARTFEED_TRACKING_SINCE"):
+        read.moment("ARTFEED_TRACKING_SINCE")
+
+
+def test_an_unknown_generator_is_refused(env):
+    env("ARTFEED_GENERATOR", "crayons")
+
+    with pytest.raises(ImproperlyConfigured, match="procedural"):
+        read.choice("ARTFEED_GENERATOR", "procedural", ("procedural", "openai"))
+
+
+def start(**variables: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("ARTFEED_")}
+    environment.update({"DEBUG": "true", **variables})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_app_refuses_to_start_with_a_bad_value_and_says_which():
+    result = start(ARTFEED_DWELL="forever")
+
+    assert result.returncode != 0
+    assert "ARTFEED_DWELL='forever' is not a positive duration" in result.stderr
+
+
+def test_production_needs_a_secret_key():
+    result = start(DEBUG="false", ALLOWED_HOSTS="art.example")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_defaults_start():
+    assert start().returncode == 0
