@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.csrf import csrf_failure as default_csrf_failure
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from artfeed.http import json_error, wants_json
 from artfeed.models import Artwork
@@ -17,7 +17,7 @@ from artfeed.models import Artwork
 IMAGE_CACHE_CONTROL = "private, max-age=31536000, immutable"
 
 
-@require_GET
+@require_safe
 @login_required
 def artwork_image(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     artwork = get_object_or_404(Artwork.objects.visible_to(request.user), pk=pk)

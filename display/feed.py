@@ -45,33 +45,43 @@ def _voted(user: AbstractBaseUser, value: int) -> Exists:
     return Exists(Vote.objects.filter(user=user, artwork=OuterRef("pk"), value=value))
 
 
-def _available(user: AbstractBaseUser, now: datetime) -> QuerySet[Artwork]:
+@dataclass(frozen=True)
+class _Ask:
+    user: AbstractBaseUser
+    now: datetime
+    restarting_screen: str | None  # a screen whose page starts over may retake its frames
+
+
+def _available(ask: _Ask) -> QuerySet[Artwork]:
     """Visible to the user, not disliked, not on one of their screens right now."""
     return (
-        Artwork.objects.visible_to(user)
-        .filter(~_voted(user, Vote.Value.DOWN), ~on_screen(user, now=now))
+        Artwork.objects.visible_to(ask.user)
+        .filter(
+            ~_voted(ask.user, Vote.Value.DOWN),
+            ~on_screen(ask.user, now=ask.now, besides=ask.restarting_screen),
+        )
         .select_related("created_by")
     )
 
 
-def _fresh(user: AbstractBaseUser, now: datetime) -> Iterator[QuerySet[Artwork]]:
-    never_displayed = Exists(Impression.objects.filter(user=user, artwork=OuterRef("pk")))
+def _fresh(ask: _Ask) -> Iterator[QuerySet[Artwork]]:
+    never_displayed = Exists(Impression.objects.filter(user=ask.user, artwork=OuterRef("pk")))
     yield (
-        _available(user, now)
-        .fresh_for(user, now=now)
+        _available(ask)
+        .fresh_for(ask.user, now=ask.now)
         .filter(~never_displayed)
         .order_by("-created_at")
     )
 
 
-def _unseen(user: AbstractBaseUser, now: datetime) -> Iterator[QuerySet[Artwork]]:
+def _unseen(ask: _Ask) -> Iterator[QuerySet[Artwork]]:
     candidates = (
-        _available(user, now)
-        .pool(now=now)
-        .filter(~seen_recently(user, now=now))
+        _available(ask)
+        .pool(now=ask.now)
+        .filter(~seen_recently(ask.user, now=ask.now))
         .order_by("-created_at")
     )
-    span = valid_span(user, now=now)
+    span = valid_span(ask.user, now=ask.now)
     if span is None:
         yield candidates
         return
@@ -79,12 +89,13 @@ def _unseen(user: AbstractBaseUser, now: datetime) -> Iterator[QuerySet[Artwork]
     yield candidates.filter(created_at__lt=span.oldest)
 
 
-def _rerun(user: AbstractBaseUser, now: datetime) -> Iterator[QuerySet[Artwork]]:
-    seen = _available(user, now).filter(impressions__user=user)
-    yield seen.filter(_voted(user, Vote.Value.UP)).order_by("impressions__viewed_at")
-    yield seen.filter(~_voted(user, Vote.Value.UP)).order_by("impressions__viewed_at")
+def _rerun(ask: _Ask) -> Iterator[QuerySet[Artwork]]:
+    seen = _available(ask).filter(impressions__user=ask.user)
+    liked = _voted(ask.user, Vote.Value.UP)
+    yield seen.filter(liked).order_by("impressions__viewed_at")
+    yield seen.filter(~liked).order_by("impressions__viewed_at")
     # Never blank: someone who has seen nothing in the pool still gets older artworks.
-    yield _available(user, now).order_by("-created_at")
+    yield _available(ask).order_by("-created_at")
 
 
 def _collect(lanes: list[tuple[Lane, Iterator[QuerySet[Artwork]]]], want: int) -> list[Frame]:
@@ -102,9 +113,9 @@ def _collect(lanes: list[tuple[Lane, Iterator[QuerySet[Artwork]]]], want: int) -
     return frames
 
 
-def _candidates(user: AbstractBaseUser, now: datetime, want: int) -> list[Frame]:
-    frames = _collect([("fresh", _fresh(user, now)), ("unseen", _unseen(user, now))], want)
-    return frames or _collect([("rerun", _rerun(user, now))], want)
+def _candidates(ask: _Ask, want: int) -> list[Frame]:
+    frames = _collect([("fresh", _fresh(ask)), ("unseen", _unseen(ask))], want)
+    return frames or _collect([("rerun", _rerun(ask))], want)
 
 
 def _first(frames: list[Frame]) -> Artwork | None:
@@ -118,15 +129,19 @@ def next_frames(
     limit: int = 1,
     dwell: timedelta | None = None,
     now: datetime | None = None,
+    restart: bool = False,
 ) -> list[Frame]:
     """The next ``limit`` frames for ``screen``, leased to it for the dwell plus slack.
 
-    An empty list means every visible artwork is on another screen right now (the
-    screen keeps its current frame) or there is nothing at all (the empty state).
+    ``restart`` says the screen starts over (its page was loaded anew): the frames it
+    held are gone from it, so it may get them again. An empty list means every visible
+    artwork is on another screen right now (the screen keeps its current frame) or
+    there is nothing at all (the empty state).
     """
     now = now or timezone.now()
     until = now + (dwell or settings.ARTFEED_DWELL) + LEASE_SLACK
-    candidates = _candidates(user, now, limit + SPARE)
+    ask = _Ask(user=user, now=now, restarting_screen=screen if restart else None)
+    candidates = _candidates(ask, limit + SPARE)
     frames: list[Frame] = []
     with transaction.atomic():
         release_expired(user, now=now)
@@ -135,7 +150,12 @@ def next_frames(
         while remaining and len(frames) < limit:
             batch, remaining = remaining[: limit - len(frames)], remaining[limit - len(frames) :]
             won = claim(
-                user, screen=screen, artwork_ids=[f.artwork.pk for f in batch], until=until, now=now
+                user,
+                screen=screen,
+                artwork_ids=[f.artwork.pk for f in batch],
+                until=until,
+                now=now,
+                restart=restart,
             )
             frames += [f for f in batch if f.artwork.pk in won]
         Screen.objects.bulk_create(

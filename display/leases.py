@@ -18,9 +18,13 @@ from display.models import Lease
 LEASE_SLACK = timedelta(seconds=30)
 
 
-def on_screen(user: AbstractBaseUser, *, now: datetime) -> Exists:
-    """True for an artwork currently leased to one of the user's screens."""
-    return Exists(Lease.objects.filter(user=user, artwork=OuterRef("pk"), expires_at__gt=now))
+def on_screen(user: AbstractBaseUser, *, now: datetime, besides: str | None = None) -> Exists:
+    """True for an artwork currently leased to one of the user's screens (other than
+    ``besides``, a screen that starts over and may take its own frames again)."""
+    leases = Lease.objects.filter(user=user, artwork=OuterRef("pk"), expires_at__gt=now)
+    if besides is not None:
+        leases = leases.exclude(screen_key=besides)
+    return Exists(leases)
 
 
 def claim(
@@ -30,13 +34,16 @@ def claim(
     artwork_ids: Sequence[uuid.UUID],
     until: datetime,
     now: datetime,
+    restart: bool = False,
 ) -> set[uuid.UUID]:
     """Lease these artworks to ``screen`` and return those it got.
 
     One statement: a row that another request leased meanwhile (and whose lease has not
     run out) is left alone and not returned, so two screens, or two quick requests of
-    one screen, never take the same frame. Raw SQL because the ORM's upsert cannot make
-    the update conditional nor say which rows it won. Portable to SQLite and PostgreSQL.
+    one screen, never take the same frame. A screen that ``restart``s (its page was
+    loaded anew, its frames are gone) may take back its own. Raw SQL because the ORM's
+    upsert cannot make the update conditional nor say which rows it won. Portable to
+    SQLite and PostgreSQL.
     """
     if not artwork_ids:
         return set()
@@ -59,11 +66,11 @@ def claim(
         VALUES {", ".join(rows)}
         ON CONFLICT (user_id, artwork_id) DO UPDATE
         SET screen_key = excluded.screen_key, expires_at = excluded.expires_at
-        WHERE {table}.expires_at <= %s
+        WHERE {table}.expires_at <= %s OR ({table}.screen_key = excluded.screen_key AND %s)
         RETURNING artwork_id
     """  # noqa: S608 - the table name comes from model metadata, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, expires.get_db_prep_value(now, connection)])
+        cursor.execute(sql, [*params, expires.get_db_prep_value(now, connection), restart])
         return {uuid.UUID(str(row[0])) for row in cursor.fetchall()}
 
 

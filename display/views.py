@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from display.feed import next_frames
@@ -15,7 +15,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_GET
+@require_safe
 @login_required
 def page(request: HtmxHttpRequest) -> HttpResponse:
     """The display: the first frame is in the HTML, so the first paint is already art."""
@@ -23,7 +23,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
         screen = screen_settings(request)
     except BadScreenSettings as error:
         return HttpResponseBadRequest(str(error))
-    frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell)
+    frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell, restart=True)
     response = render(
         request,
         "display/page.html",
@@ -38,7 +38,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def next_frame(request: HtmxHttpRequest) -> HttpResponse:
     """``GET /display/next/``: the next frame as the page's ``frame`` partial.

@@ -53,12 +53,9 @@ upNext.addEventListener("htmx:afterRequest", (event) => {
 
 upNext.addEventListener("htmx:afterSwap", async () => {
   const incoming = upNext.firstElementChild;
-  try {
-    if (incoming) await present(incoming);
-  } finally {
-    fetching = false;
-    schedule();
-  }
+  const presented = incoming ? await present(incoming) : false;
+  fetching = false;
+  if (!presented) schedule();
 });
 
 async function decoded(img) {
@@ -67,13 +64,15 @@ async function decoded(img) {
   await img.decode();
 }
 
+// Resolves true once the incoming frame is on screen and the old one released; false
+// when its image cannot be decoded (the current frame then simply stays).
 async function present(incoming) {
   const img = incoming.querySelector("img");
   try {
     await decoded(img);
   } catch {
-    upNext.replaceChildren(); // unreadable image: keep the current frame
-    return;
+    upNext.replaceChildren();
+    return false;
   }
   const outgoing = [...stage.children];
   incoming.classList.add("entering");
@@ -81,13 +80,18 @@ async function present(incoming) {
   incoming.getBoundingClientRect(); // commit the start state so the fade runs
   incoming.classList.remove("entering");
   for (const old of outgoing) old.classList.add("leaving");
+  schedule(); // the dwell counts from the moment the new frame starts to appear
   await new Promise((resolve) => setTimeout(resolve, FADE_MS));
   for (const old of outgoing) old.remove(); // release old frames: days of swaps, flat DOM
   announce(incoming);
+  return true;
 }
 
+// Marks the frame as on screen (for modules that start later, such as the recorder
+// when this image came from cache and decoded at once) and tells those already listening.
 function announce(frame) {
   if (frame.dataset.artworkId) {
+    frame.dataset.shown = "true";
     document.dispatchEvent(new CustomEvent("artfeed:frameshown", { detail: { element: frame } }));
   }
 }

@@ -77,4 +77,7 @@ async function flush() {
 }
 
 document.addEventListener("artfeed:frameshown", (event) => watch(event.detail.element));
+// The first frame may have been announced before this module ran.
+const alreadyShown = document.querySelector("#stage .frame[data-shown]");
+if (alreadyShown) watch(alreadyShown);
 document.addEventListener("visibilitychange", evaluate);

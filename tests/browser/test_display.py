@@ -95,3 +95,19 @@ def test_a_frame_shown_for_less_than_the_bar_is_not_recorded(
     page.wait_for_timeout(4000)  # swapped away after ~3 s, below the 5 s bar
 
     assert not Impression.objects.filter(user=user, artwork=first).exists()
+
+
+def test_a_reloaded_pages_first_frame_is_recorded_too(logged_in_page, live_server, user):
+    """A cached image decodes at once, before every module has started: still recorded."""
+    (only,) = pool(1)
+    page = logged_in_page
+    page.goto(f"{live_server.url}/display/?screen=tv&dwell=60")
+    page.wait_for_timeout(1600)
+    assert Impression.objects.filter(user=user, artwork=only).exists()
+    Impression.objects.all().delete()
+
+    page.reload()  # the same frame again, its image now from the browser's cache
+    assert shown_id(page) == str(only.pk)
+    page.wait_for_timeout(1600)
+
+    assert Impression.objects.filter(user=user, artwork=only).exists()

@@ -344,3 +344,12 @@ def test_the_cost_of_a_next_frame_does_not_grow_with_history(django_assert_num_q
         assert len(frames) == 1
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_screen_that_starts_over_may_retake_its_own_frame(user):
+    ArtworkFactory(title="only")
+    assert titles(next_frames(user, screen="tv")) == ["only"]
+
+    assert next_frames(user, screen="tv") == []  # the loop asking again: nothing new
+    assert titles(next_frames(user, screen="tv", restart=True)) == ["only"]  # a reload
+    assert next_frames(user, screen="frame", restart=True) == []  # still not another screen's
