@@ -24,8 +24,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help="the full size of the goals")
     parser.add_argument("--size", choices=["tiny", "small", "full"], help=argparse.SUPPRESS)
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md",
-                        help="where to write the report (default: docs/benchmarks.md)")  # fmt: skip
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=ROOT / "docs" / "benchmarks.md",
+        help="where to write the report (default: docs/benchmarks.md)",
+    )
     return parser.parse_args(argv)
 
 

@@ -54,7 +54,9 @@ async def read_response(reader: asyncio.StreamReader) -> Response:
             name, value = line.split(":", 1)
             name = name.strip().lower()
             # Several Set-Cookie headers: keep them all, one per line.
-            headers[name] = f"{headers[name]}\n{value.strip()}" if name in headers else value.strip()
+            headers[name] = (
+                f"{headers[name]}\n{value.strip()}" if name in headers else value.strip()
+            )
     status = int(status_line.split()[1])
     if headers.get("transfer-encoding", "").lower() == "chunked":
         body = b""

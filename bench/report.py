@@ -40,8 +40,9 @@ def markdown_table(lines: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def render(*, intro: str, machine: list[list[str]], sizes: list[list[str]], rows: list[Row],
-           design: str) -> str:  # fmt: skip
+def render(
+    *, intro: str, machine: list[list[str]], sizes: list[list[str]], rows: list[Row], design: str
+) -> str:
     goals = [[row.title, g.text, g.measured, verdict(g)] for row in rows for g in row.goals]
     parts = [
         intro,

@@ -54,10 +54,20 @@ def running(database_url: str, *, settings_module: str = "bench.settings") -> It
     env = production_environment(database_url)
     env["DJANGO_SETTINGS_MODULE"] = settings_module
     command = [
-        sys.executable, "-m", "uvicorn", "artfeed.asgi:application",
-        "--host", HOST, "--port", str(port), "--workers", "1",
-        "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "artfeed.asgi:application",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     server = Server(HOST, port)
     try:

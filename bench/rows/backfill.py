@@ -76,11 +76,20 @@ def _count(conn: psycopg.Connection) -> int:
 
 def _run_command(url: str, cutover) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of the command in a process of its own."""
-    command = [sys.executable, "manage.py", COMMAND, "--all",
-               "--before", cutover.date().isoformat(), "--batch-size", str(BATCH_SIZE)]  # fmt: skip
+    command = [
+        sys.executable,
+        "manage.py",
+        COMMAND,
+        "--all",
+        "--before",
+        cutover.date().isoformat(),
+        "--batch-size",
+        str(BATCH_SIZE),
+    ]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=production_environment(url),
-                               stdout=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=production_environment(url), stdout=subprocess.DEVNULL
+    )
     # wait4 reports the usage of this child alone (RUSAGE_CHILDREN would add every child).
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -91,8 +100,12 @@ def _run_command(url: str, cutover) -> tuple[float, float]:
 
 
 def _migrate(url: str) -> None:
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
-                   cwd=ROOT, env=production_environment(url), check=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=production_environment(url),
+        check=True,
+    )
 
 
 def run(context: Context) -> Row:
@@ -102,11 +115,16 @@ def run(context: Context) -> Row:
             title=title,
             goals=[
                 Goal(f"the command ≤ {TIME_LIMIT}× the raw statement", "—", None),
-                Goal(f"peak memory < {MEMORY_LIMIT_MB} MB, flat when the rows grow tenfold",
-                     "—", None),
-            ],  # fmt: skip
-            notes=[f"`{COMMAND}` is not available in this build: the row runs by itself "
-                   "once the command exists (found through `get_commands()`)."],  # fmt: skip
+                Goal(
+                    f"peak memory < {MEMORY_LIMIT_MB} MB, flat when the rows grow tenfold",
+                    "—",
+                    None,
+                ),
+            ],
+            notes=[
+                f"`{COMMAND}` is not available in this build: the row runs by itself "
+                "once the command exists (found through `get_commands()`)."
+            ],
         )
     url = database.sibling_url(context.database_url, "_backfill")
     database.ensure_database(url)
@@ -115,8 +133,9 @@ def run(context: Context) -> Row:
     size = context.size
     users = size.legacy_users
     artworks = size.legacy_pairs // users
-    cutover = (timezone.now() - timedelta(days=30)).replace(hour=0, minute=0, second=0,
-                                                            microsecond=0)  # fmt: skip
+    cutover = (timezone.now() - timedelta(days=30)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     joined = cutover - timedelta(days=400)
     with psycopg.connect(database.libpq(url), autocommit=True) as conn:
         _add_artworks(conn, artworks, cutover)
@@ -136,25 +155,41 @@ def run(context: Context) -> Row:
         rows = _count(conn)
     table = [
         ["run", "pairs inserted", "seconds", "peak RSS"],
-        [f"raw `INSERT … SELECT … ON CONFLICT DO NOTHING`", f"{raw_rows:,}", f"{raw_seconds:.2f}",
-         ""],
-        [f"`manage.py {COMMAND}` (a tenth of the users)", f"{small_rows:,}",
-         f"{small_seconds:.2f}", f"{small_mb:.0f} MB"],
+        [
+            "raw `INSERT … SELECT … ON CONFLICT DO NOTHING`",
+            f"{raw_rows:,}",
+            f"{raw_seconds:.2f}",
+            "",
+        ],
+        [
+            f"`manage.py {COMMAND}` (a tenth of the users)",
+            f"{small_rows:,}",
+            f"{small_seconds:.2f}",
+            f"{small_mb:.0f} MB",
+        ],
         [f"`manage.py {COMMAND}`", f"{rows:,}", f"{seconds:.2f}", f"{peak_mb:.0f} MB"],
-    ]  # fmt: skip
+    ]
     growth = peak_mb / small_mb
     return Row(
         title=title,
         table=table,
         goals=[
-            Goal(f"the command ≤ {TIME_LIMIT}× the raw statement", f"{seconds / raw_seconds:.2f}×",
-                 seconds <= TIME_LIMIT * raw_seconds and rows == raw_rows),
-            Goal(f"peak memory < {MEMORY_LIMIT_MB} MB, flat when the rows grow tenfold",
-                 f"{peak_mb:.0f} MB; {growth:.2f}× the tenth's", peak_mb < MEMORY_LIMIT_MB
-                 and growth <= 1.2),
-        ],  # fmt: skip
-        notes=[NOTE.format(users=users, artworks=artworks, batch=BATCH_SIZE,
-                           cutover=cutover.date().isoformat())],  # fmt: skip
+            Goal(
+                f"the command ≤ {TIME_LIMIT}× the raw statement",
+                f"{seconds / raw_seconds:.2f}×",
+                seconds <= TIME_LIMIT * raw_seconds and rows == raw_rows,
+            ),
+            Goal(
+                f"peak memory < {MEMORY_LIMIT_MB} MB, flat when the rows grow tenfold",
+                f"{peak_mb:.0f} MB; {growth:.2f}× the tenth's",
+                peak_mb < MEMORY_LIMIT_MB and growth <= 1.2,
+            ),
+        ],
+        notes=[
+            NOTE.format(
+                users=users, artworks=artworks, batch=BATCH_SIZE, cutover=cutover.date().isoformat()
+            )
+        ],
     )
 
 

@@ -38,8 +38,10 @@ def _plans(user) -> list[tuple[str, str]]:
     with CaptureQueriesContext(connection) as captured:
         _candidates(user, timezone.now(), 1 + SPARE)
     feed = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
-    plans = [(f"Feed statement {i} of {len(feed)} (heavy user):", explain(s)) for i, s in
-             enumerate(feed, 1)]  # fmt: skip
+    plans = [
+        (f"Feed statement {i} of {len(feed)} (heavy user):", explain(s))
+        for i, s in enumerate(feed, 1)
+    ]
     plans.append(("The old query (heavy user):", explain(OLD_QUERY, [user.pk])))
     return plans
 
@@ -54,25 +56,40 @@ def run(context: Context) -> Row:
     times = medians(variants, repeats=context.size.repeats)
     floor = times["floor"]
 
-    table = [["user", "feed read", "× floor", "whole call", "× floor", "old query", "old ÷ read",
-              "lane"]]  # fmt: skip
+    table = [
+        ["user", "feed read", "× floor", "whole call", "× floor", "old query", "old ÷ read", "lane"]
+    ]
     for role, user in users.items():
         lane = _candidates(user, timezone.now(), 1)[0].lane
         read, call, old = times[f"read {role}"], times[f"call {role}"], times[f"old {role}"]
-        table.append([role, ms(read), ratio(read / floor), ms(call), ratio(call / floor),
-                      ms(old), ratio(old / read), lane])  # fmt: skip
+        table.append(
+            [
+                role,
+                ms(read),
+                ratio(read / floor),
+                ms(call),
+                ratio(call / floor),
+                ms(old),
+                ratio(old / read),
+                lane,
+            ]
+        )
     table.append(["(floor)", ms(floor), "1.0×", "", "", "", "", ""])
 
     heavy, new = times["read heavy"], times["read new"]
     goals = [
-        Goal("heavy user's next frame ≥ 50× faster than the old query",
-             ratio(times["old heavy"] / heavy), times["old heavy"] / heavy >= 50),
+        Goal(
+            "heavy user's next frame ≥ 50× faster than the old query",
+            ratio(times["old heavy"] / heavy),
+            times["old heavy"] / heavy >= 50,
+        ),
         Goal("heavy user within 2× of a new user", ratio(heavy / new), heavy <= 2 * new),
-    ]  # fmt: skip
+    ]
     for role in ("new", "typical", "heavy"):
         read = times[f"read {role}"]
-        goals.append(Goal(f"{role} user within 5× of the floor", ratio(read / floor),
-                          read <= 5 * floor))  # fmt: skip
+        goals.append(
+            Goal(f"{role} user within 5× of the floor", ratio(read / floor), read <= 5 * floor)
+        )
     return Row(
         title="1. Next frame",
         table=table,

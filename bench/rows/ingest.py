@@ -26,9 +26,11 @@ SELECT %s, id, now(), now(), 'displayed' FROM unnest(%s::uuid[]) AS id
 ON CONFLICT (user_id, artwork_id) DO UPDATE SET viewed_at = excluded.viewed_at
 """  # noqa: S608 - the table name comes from model metadata
 
+
 def _batches(context: Context) -> list[list]:
     count = min(context.size.ingest_batches, context.size.artworks // BATCH)
     return [[artwork_id(b * BATCH + k + 1) for k in range(BATCH)] for b in range(count)]
+
 
 def _raw(user_id: int, batches: list[list]) -> float:
     started = time.perf_counter()
@@ -37,19 +39,27 @@ def _raw(user_id: int, batches: list[list]) -> float:
             cursor.execute(RAW_UPSERT, [user_id, ids])
     return time.perf_counter() - started
 
+
 def _endpoint(server: Server, headers: dict[str, str], batches: list[list]) -> float:
     def make(i: int) -> bytes:
         body = json.dumps({"artwork_ids": [str(x) for x in batches[i]]}).encode()
-        return request_bytes("POST", "/api/impressions/", host=server.authority,
-                             headers={**headers, "Content-Type": "application/json"}, body=body)  # fmt: skip
+        return request_bytes(
+            "POST",
+            "/api/impressions/",
+            host=server.authority,
+            headers={**headers, "Content-Type": "application/json"},
+            body=body,
+        )
 
     result = run_load(server.host, server.port, make, total=len(batches), concurrency=1)
     if set(result.statuses) != {200}:
         raise RuntimeError(f"The impression endpoint answered {dict(result.statuses)}.")
     return result.seconds
 
+
 def _check_upserted(user) -> int:
     return Impression.objects.filter(user=user).count()
+
 
 def run(context: Context, server: Server) -> Row:
     User = get_user_model()
@@ -68,16 +78,29 @@ def run(context: Context, server: Server) -> Row:
     rate = {name: rows / s for name, s in seconds.items()}
     table = [["path", "batches", "rows stored", "seconds", "rows / s"]]
     for name, label in (("endpoint", "`POST /api/impressions/`"), ("raw", "raw `INSERT … unnest`")):
-        table.append([label, str(len(batches)), f"{stored[name]:,}", f"{seconds[name]:.2f}",
-                      f"{rate[name]:,.0f}"])  # fmt: skip
+        table.append(
+            [
+                label,
+                str(len(batches)),
+                f"{stored[name]:,}",
+                f"{seconds[name]:.2f}",
+                f"{rate[name]:,.0f}",
+            ]
+        )
     share = rate["endpoint"] / rate["raw"]
     return Row(
         title="3. Impression ingest",
         table=table,
-        goals=[Goal("endpoint ≥ half the rows per second of the raw upsert",
-                    f"{share:.2f} of it", share >= 0.5)],  # fmt: skip
+        goals=[
+            Goal(
+                "endpoint ≥ half the rows per second of the raw upsert",
+                f"{share:.2f} of it",
+                share >= 0.5,
+            )
+        ],
         notes=[NOTE.format(batch=BATCH, rounds=ROUNDS)],
     )
+
 
 NOTE = """Batches of {batch} distinct artwork ids, newest first, as a display that keeps up
 would send them: each is a new row (no conflict), for two users who had none. The

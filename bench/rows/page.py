@@ -38,9 +38,11 @@ class _Page(HTMLParser):
 
 def run(context: Context, server: Server) -> Row:
     headers = signed_in_headers(context.loaded.users["typical"])
-    page = fetch(server.host, server.port,
-                 request_bytes("GET", "/display/?screen=weight", host=server.authority,
-                               headers=headers))  # fmt: skip
+    page = fetch(
+        server.host,
+        server.port,
+        request_bytes("GET", "/display/?screen=weight", host=server.authority, headers=headers),
+    )
     if page.status != 200:
         raise RuntimeError(f"/display/ answered {page.status}.")
     parsed = _Page()
@@ -49,14 +51,22 @@ def run(context: Context, server: Server) -> Row:
     total = 0
     for src in parsed.scripts:
         plain = fetch(server.host, server.port, request_bytes("GET", src, host=server.authority))
-        gzipped = fetch(server.host, server.port,
-                        request_bytes("GET", src, host=server.authority,
-                                      headers={"Accept-Encoding": "gzip"}))  # fmt: skip
+        gzipped = fetch(
+            server.host,
+            server.port,
+            request_bytes("GET", src, host=server.authority, headers={"Accept-Encoding": "gzip"}),
+        )
         if plain.status != 200 or gzipped.status != 200:
             raise RuntimeError(f"{src} answered {plain.status}/{gzipped.status}.")
         total += len(gzipped.body)
-        table.append([f"`{src}`", f"{len(plain.body):,}", f"{len(gzipped.body):,}",
-                      gzipped.headers.get("content-encoding", "(none)")])  # fmt: skip
+        table.append(
+            [
+                f"`{src}`",
+                f"{len(plain.body):,}",
+                f"{len(gzipped.body):,}",
+                gzipped.headers.get("content-encoding", "(none)"),
+            ]
+        )
     table.append(["**all scripts**", "", f"**{total:,}**", ""])
     image = parsed.frame_images[0] if parsed.frame_images else None
     art = image is not None and re.fullmatch(r"/artworks/[0-9a-f-]{36}/image", image)
@@ -64,11 +74,17 @@ def run(context: Context, server: Server) -> Row:
         title="5. Display page weight",
         table=table,
         goals=[
-            Goal(f"JavaScript transferred (gzip) ≤ {BUDGET // 1000} KB", f"{total / 1000:.1f} KB",
-                 total <= BUDGET),
-            Goal("the first frame arrives with the page (its `<img>` is in the HTML)",
-                 f"`{image}`" if image else "no frame in the HTML", bool(art)),
-        ],  # fmt: skip
+            Goal(
+                f"JavaScript transferred (gzip) ≤ {BUDGET // 1000} KB",
+                f"{total / 1000:.1f} KB",
+                total <= BUDGET,
+            ),
+            Goal(
+                "the first frame arrives with the page (its `<img>` is in the HTML)",
+                f"`{image}`" if image else "no frame in the HTML",
+                bool(art),
+            ),
+        ],
         notes=[NOTE.format(html=len(page.body))],
     )
 

@@ -39,18 +39,22 @@ def run(context: Context, server: Server) -> Row:
     host = server.authority
     trivial = request_bytes("GET", "/bench/trivial/", host=host, headers=headers[0])
     frames = [
-        request_bytes("GET", "/display/next/?screen=bench", host=host,
-                      headers={**h, "HX-Request": "true"})
+        request_bytes(
+            "GET", "/display/next/?screen=bench", host=host, headers={**h, "HX-Request": "true"}
+        )
         for h in headers
-    ]  # fmt: skip
+    ]
     per_round = max(1, context.size.requests // ROUNDS)
     rates: dict[str, list[float]] = {"trivial": [], "next": []}
     statuses = {}
     for _ in range(ROUNDS):
-        for name, make in (("trivial", lambda i: trivial),
-                           ("next", lambda i: frames[i % len(frames)])):  # fmt: skip
-            result = run_load(server.host, server.port, make, total=per_round,
-                              concurrency=CONCURRENCY)  # fmt: skip
+        for name, make in (
+            ("trivial", lambda i: trivial),
+            ("next", lambda i: frames[i % len(frames)]),
+        ):
+            result = run_load(
+                server.host, server.port, make, total=per_round, concurrency=CONCURRENCY
+            )
             rates[name].append(result.per_second)
             statuses.setdefault(name, {}).update(result.statuses)
     trivial_rps = statistics.median(rates["trivial"])
@@ -59,17 +63,27 @@ def run(context: Context, server: Server) -> Row:
 
     table = [["request", "requests / s (median of rounds)", "rounds", "statuses"]]
     for name, label in (("trivial", "`GET /bench/trivial/`"), ("next", "`GET /display/next/`")):
-        table.append([label, f"{statistics.median(rates[name]):,.0f}",
-                      ", ".join(f"{r:,.0f}" for r in rates[name]),
-                      ", ".join(f"{s}: {n}" for s, n in sorted(statuses[name].items()))])  # fmt: skip
+        table.append(
+            [
+                label,
+                f"{statistics.median(rates[name]):,.0f}",
+                ", ".join(f"{r:,.0f}" for r in rates[name]),
+                ", ".join(f"{s}: {n}" for s, n in sorted(statuses[name].items())),
+            ]
+        )
     constant = len(set(counts.values())) == 1
     goals = [
-        Goal("`/display/next/` ≥ half the requests per second of a trivial view",
-             f"{next_rps / trivial_rps:.2f} of it", next_rps >= trivial_rps / 2),
-        Goal("a constant, small number of queries per request",
-             ", ".join(f"{role} {n}" for role, n in counts.items()), constant and
-             max(counts.values()) <= 12),
-    ]  # fmt: skip
+        Goal(
+            "`/display/next/` ≥ half the requests per second of a trivial view",
+            f"{next_rps / trivial_rps:.2f} of it",
+            next_rps >= trivial_rps / 2,
+        ),
+        Goal(
+            "a constant, small number of queries per request",
+            ", ".join(f"{role} {n}" for role, n in counts.items()),
+            constant and max(counts.values()) <= 12,
+        ),
+    ]
     notes = [
         NOTE.format(users=len(users), concurrency=CONCURRENCY, rounds=ROUNDS, per_round=per_round),
         "Queries per `/display/next/` request, counted in-process with Django's test client "
