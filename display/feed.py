@@ -12,7 +12,6 @@ they have seen, and the rerun lane walks the ``(user, viewed_at)`` index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -20,14 +19,11 @@ from typing import Literal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from display.leases import LEASE_SLACK, claim, on_screen, release_expired
-from display.models import Screen, Vote
-from impressions.models import Impression
-from impressions.spans import seen_recently, valid_span
+from display.lanes import first_lanes, rerun_lane
+from display.leases import LEASE_SLACK, claim, release_expired, remember_screen
 
 Lane = Literal["fresh", "unseen", "rerun"]
 
@@ -41,74 +37,10 @@ class Frame:
     lane: Lane
 
 
-def _voted(user: AbstractBaseUser, value: int) -> Exists:
-    return Exists(Vote.objects.filter(user=user, artwork=OuterRef("pk"), value=value))
-
-
-def _available(user: AbstractBaseUser, now: datetime) -> QuerySet[Artwork]:
-    """Visible to the user, not disliked, not on one of their screens right now."""
-    return (
-        Artwork.objects.visible_to(user)
-        .filter(~_voted(user, Vote.Value.DOWN), ~on_screen(user, now=now))
-        .select_related("created_by")
-    )
-
-
-def _fresh(user: AbstractBaseUser, now: datetime) -> Iterator[QuerySet[Artwork]]:
-    never_displayed = Exists(Impression.objects.filter(user=user, artwork=OuterRef("pk")))
-    yield (
-        _available(user, now)
-        .fresh_for(user, now=now)
-        .filter(~never_displayed)
-        .order_by("-created_at")
-    )
-
-
-def _unseen(user: AbstractBaseUser, now: datetime) -> Iterator[QuerySet[Artwork]]:
-    candidates = (
-        _available(user, now)
-        .pool(now=now)
-        .filter(~seen_recently(user, now=now))
-        .order_by("-created_at")
-    )
-    span = valid_span(user, now=now)
-    if span is None:
-        yield candidates
-        return
-    yield candidates.filter(created_at__gt=span.newest)
-    yield candidates.filter(created_at__lt=span.oldest)
-
-
-def _rerun(user: AbstractBaseUser, now: datetime) -> Iterator[QuerySet[Artwork]]:
-    seen = _available(user, now).filter(impressions__user=user)
-    yield seen.filter(_voted(user, Vote.Value.UP)).order_by("impressions__viewed_at")
-    yield seen.filter(~_voted(user, Vote.Value.UP)).order_by("impressions__viewed_at")
-    # Never blank: someone who has seen nothing in the pool still gets older artworks.
-    yield _available(user, now).order_by("-created_at")
-
-
-def _collect(lanes: list[tuple[Lane, Iterator[QuerySet[Artwork]]]], want: int) -> list[Frame]:
-    """Run the lanes' queries in order, stopping as soon as ``want`` frames are found."""
-    frames: list[Frame] = []
-    seen_ids: set = set()
-    for lane, querysets in lanes:
-        for queryset in querysets:
-            for artwork in queryset[: want - len(frames)]:
-                if artwork.pk not in seen_ids:
-                    seen_ids.add(artwork.pk)
-                    frames.append(Frame(artwork, lane))
-            if len(frames) >= want:
-                return frames
-    return frames
-
-
 def _candidates(user: AbstractBaseUser, now: datetime, want: int) -> list[Frame]:
-    frames = _collect([("fresh", _fresh(user, now)), ("unseen", _unseen(user, now))], want)
-    return frames or _collect([("rerun", _rerun(user, now))], want)
-
-
-def _first(frames: list[Frame]) -> Artwork | None:
-    return frames[0].artwork if frames else None
+    """Up to ``want`` frames: the fresh and unseen lanes, or else the rerun lane."""
+    found = first_lanes(user, now=now, want=want) or rerun_lane(user, now=now, want=want)
+    return [Frame(artwork, lane) for lane, artwork in found[:want]]
 
 
 def next_frames(
@@ -138,11 +70,7 @@ def next_frames(
                 user, screen=screen, artwork_ids=[f.artwork.pk for f in batch], until=until, now=now
             )
             frames += [f for f in batch if f.artwork.pk in won]
-        Screen.objects.bulk_create(
-            [Screen(user=user, key=screen, last_seen_at=now, last_artwork=_first(frames))],
-            update_conflicts=True,
-            unique_fields=["user", "key"],
-            # With nothing new the screen keeps showing its frame: keep it on record too.
-            update_fields=["last_seen_at", "last_artwork"] if frames else ["last_seen_at"],
+        remember_screen(
+            user, key=screen, now=now, artwork_id=frames[0].artwork.pk if frames else None
         )
     return frames[:limit]

@@ -7,8 +7,6 @@ import itertools
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.context import Context
@@ -16,6 +14,7 @@ from bench.report import Goal, Row, ms, ratio
 from bench.sql import FLOOR_QUERY, OLD_QUERY, explain, fetcher
 from bench.timing import medians
 from display.feed import SPARE, _candidates, next_frames
+from display.lanes import first_lanes_statement
 from display.leases import LEASE_SLACK
 
 MEASURED = ("new", "typical", "heavy", "rerun")
@@ -35,15 +34,14 @@ def _feed_call(user):
 
 
 def _plans(user) -> list[tuple[str, str]]:
-    with CaptureQueriesContext(connection) as captured:
-        _candidates(user, timezone.now(), 1 + SPARE)
-    feed = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
-    plans = [
-        (f"Feed statement {i} of {len(feed)} (heavy user):", explain(s))
-        for i, s in enumerate(feed, 1)
+    statement, params = first_lanes_statement(user, now=timezone.now(), want=1 + SPARE)
+    return [
+        (
+            "The feed's statement for the heavy user (`display.lanes.first_lanes`):",
+            explain(statement, params),
+        ),
+        ("The old query for the heavy user:", explain(OLD_QUERY, [user.pk])),
     ]
-    plans.append(("The old query (heavy user):", explain(OLD_QUERY, [user.pk])))
-    return plans
 
 
 def run(context: Context) -> Row:
