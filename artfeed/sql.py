@@ -11,14 +11,25 @@ like any Django cursor so they are logged and counted as queries.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
 
 # Prepare a statement the second time it runs on a connection (psycopg's own cache
 # holds the most recent hundred per connection).
 PREPARE_AFTER = 1
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs the statement as written: psycopg keeps no query text for a prepared one."""
+
+    @contextmanager
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        with super().debug_sql(sql, params, use_last_executed_query=False, many=many):
+            yield
 
 
 def _cursor():
@@ -32,11 +43,9 @@ def _cursor():
     # use them anyway; only server-binding cursors like the one below are affected.
     raw.prepare_threshold = PREPARE_AFTER
     cursor = psycopg.Cursor(raw)
-    return (
-        connection.make_debug_cursor(cursor)
-        if connection.queries_logged
-        else (connection.make_cursor(cursor))
-    )
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)
 
 
 def fetch_rows(statement: str, params: Sequence[Any]) -> list[tuple]:
