@@ -35,3 +35,20 @@ def fetcher(statement: str, params: list | None = None) -> Callable[[], list[tup
 def explain(statement: str, params: list | None = None) -> str:
     rows = fetch_all(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", params)
     return "\n".join(row[0] for row in rows)
+
+
+def explain_prepared(statement: str, params: list) -> str:
+    """EXPLAIN the plan the app really runs: the statement prepared, with the generic plan
+    that the settings ask for (``plan_cache_mode``), executed with these parameters."""
+    numbered = statement.split("%s")
+    prepared = "".join(f"{part}${i}" for i, part in enumerate(numbered[:-1], 1)) + numbered[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+        cursor.execute(f"PREPARE bench_explained AS {prepared}")
+        placeholders = ", ".join(["%s"] * len(params))
+        cursor.execute(
+            f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explained({placeholders})", params
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE bench_explained")
+    return plan

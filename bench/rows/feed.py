@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bench.context import Context
 from bench.report import Goal, Row, ms, ratio
-from bench.sql import FLOOR_QUERY, OLD_QUERY, explain, fetcher
+from bench.sql import FLOOR_QUERY, OLD_QUERY, explain, explain_prepared, fetcher
 from bench.timing import medians
 from display.feed import SPARE, _candidates, next_frames
 from display.lanes import first_lanes_statement
@@ -37,8 +37,9 @@ def _plans(user) -> list[tuple[str, str]]:
     statement, params = first_lanes_statement(user, now=timezone.now(), want=1 + SPARE)
     return [
         (
-            "The feed's statement for the heavy user (`display.lanes.first_lanes`):",
-            explain(statement, params),
+            "The feed's statement for the heavy user (`display.lanes.first_lanes`), "
+            "prepared, with the generic plan the app runs:",
+            explain_prepared(statement, params),
         ),
         ("The old query for the heavy user:", explain(OLD_QUERY, [user.pk])),
     ]
