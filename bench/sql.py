@@ -43,7 +43,6 @@ def explain_prepared(statement: str, params: list) -> str:
     numbered = statement.split("%s")
     prepared = "".join(f"{part}${i}" for i, part in enumerate(numbered[:-1], 1)) + numbered[-1]
     with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
         cursor.execute(f"PREPARE bench_explained AS {prepared}")
         placeholders = ", ".join(["%s"] * len(params))
         cursor.execute(
