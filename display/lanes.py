@@ -56,44 +56,49 @@ _SPAN = """COALESCE((SELECT s.{edge} FROM {span} s
                      WHERE s.user_id = %s AND s.seen_since > %s), %s)"""
 
 
+# The LIMIT is written into the statement, not bound: a prepared statement's generic plan
+# cannot see a bound LIMIT, assumes a tenth of the table, and picks a parallel hash
+# anti-join over the whole pool instead of a short index walk.
 @cache
-def _first_lanes_sql() -> str:
+def _first_lanes_sql(want: int) -> str:
     unseen = f"""SELECT {{branch}} AS branch, {{columns}} FROM {{artwork}} a
         WHERE a.created_at > %s AND a.created_at {{compare}} {_SPAN}
         AND {_NOT_SEEN_RECENTLY} AND {_AVAILABLE}
-        ORDER BY a.created_at DESC LIMIT %s"""
+        ORDER BY a.created_at DESC LIMIT {want}"""
     fresh = f"""SELECT 0 AS branch, {{columns}} FROM {{artwork}} a
         WHERE a.created_by_id = %s AND a.fresh_until > %s
         AND NOT EXISTS (SELECT 1 FROM {{impression}} i
                         WHERE i.user_id = %s AND i.artwork_id = a.id)
         AND {_AVAILABLE}
-        ORDER BY a.created_at DESC LIMIT %s"""
+        ORDER BY a.created_at DESC LIMIT {want}"""
     branches = [
         fresh,
         unseen.replace("{branch}", "1").replace("{compare}", ">").replace("{edge}", "newest"),
         unseen.replace("{branch}", "2").replace("{compare}", "<").replace("{edge}", "oldest"),
     ]
     parts = [f"SELECT * FROM ({b}) AS lane{n}" for n, b in enumerate(branches)]
-    return (" UNION ALL ".join(parts) + " ORDER BY branch, created_at DESC").format(**_tables())
+    return (" UNION ALL ".join(parts) + " ORDER BY branch, created_at DESC").format(
+        **_tables(), want=int(want)
+    )
 
 
 @cache
-def _rerun_sql() -> str:
+def _rerun_sql(want: int) -> str:
     liked = """EXISTS (SELECT 1 FROM {vote} v
                        WHERE v.user_id = %s AND v.artwork_id = a.id AND v.value = 1)"""
     seen = f"""SELECT {{branch}} AS branch, i.viewed_at AS sort_key, {{columns}}
         FROM {{impression}} i JOIN {{artwork}} a ON a.id = i.artwork_id
         WHERE i.user_id = %s AND {{liked}} AND {_AVAILABLE}
-        ORDER BY i.viewed_at LIMIT %s"""
+        ORDER BY i.viewed_at LIMIT {want}"""
     rest = f"""SELECT 2 AS branch, a.created_at AS sort_key, {{columns}} FROM {{artwork}} a
-        WHERE {_AVAILABLE} ORDER BY a.created_at DESC LIMIT %s"""
+        WHERE {_AVAILABLE} ORDER BY a.created_at DESC LIMIT {want}"""
     branches = [
         seen.replace("{branch}", "0").replace("{liked}", liked),
         seen.replace("{branch}", "1").replace("{liked}", f"NOT {liked}"),
         rest,
     ]
     parts = [f"SELECT * FROM ({b}) AS lane{n}" for n, b in enumerate(branches)]
-    return " UNION ALL ".join(parts).format(**_tables())
+    return " UNION ALL ".join(parts).format(**_tables(), want=int(want))
 
 
 def _moment(value: datetime):
@@ -118,9 +123,9 @@ def first_lanes_statement(user: AbstractBaseUser, *, now: datetime, want: int) -
     cutoff = _moment(now - settings.ARTFEED_COOLDOWN)
     pool_start = _moment(now - settings.ARTFEED_POOL_MAX_AGE)
     available = [uid, uid, uid, moment]
-    fresh = [uid, moment, uid, *available, want]
-    unseen = [pool_start, uid, cutoff, pool_start, uid, cutoff, *available, want]
-    return _first_lanes_sql(), [*fresh, *unseen, *unseen]
+    fresh = [uid, moment, uid, *available]
+    unseen = [pool_start, uid, cutoff, pool_start, uid, cutoff, *available]
+    return _first_lanes_sql(want), [*fresh, *unseen, *unseen]
 
 
 def first_lanes(user: AbstractBaseUser, *, now: datetime, want: int) -> list[tuple[str, Artwork]]:
@@ -135,8 +140,8 @@ def rerun_lane(user: AbstractBaseUser, *, now: datetime, want: int) -> list[tupl
     so the screen never goes blank, any visible artwork newest first."""
     uid = user.pk
     available = [uid, uid, uid, _moment(now)]
-    seen = [uid, uid, *available, want]
-    rows = fetch_rows(_rerun_sql(), [*seen, *seen, *available, want])
+    seen = [uid, uid, *available]
+    rows = fetch_rows(_rerun_sql(want), [*seen, *seen, *available])
     # A compound statement cannot order its branches differently: least recently seen
     # first in the first two, newest first in the last.
     ordered = [
