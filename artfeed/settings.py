@@ -90,6 +90,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("pool", True)
+    # Only the hot statements of artfeed/sql.py are prepared (Django's own queries are
+    # bound on the client and planned each time). Plan them once per connection: for
+    # these index walks with a LIMIT the generic plan is the custom one, and PostgreSQL
+    # would otherwise keep re-planning them, which costs more than running them.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c plan_cache_mode=force_generic_plan")
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="") or None}
 else:
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL.")

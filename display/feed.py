@@ -12,7 +12,6 @@ they have seen, and the rerun lane walks the ``(user, viewed_at)`` index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -20,14 +19,11 @@ from typing import Literal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from display.leases import LEASE_SLACK, claim, on_screen, release_expired
-from display.models import Screen, Vote
-from impressions.models import Impression
-from impressions.spans import seen_recently, valid_span
+from display.lanes import first_lanes, rerun_lane
+from display.leases import LEASE_SLACK, claim, release_expired, remember_screen
 
 Lane = Literal["fresh", "unseen", "rerun"]
 
@@ -41,85 +37,14 @@ class Frame:
     lane: Lane
 
 
-def _voted(user: AbstractBaseUser, value: int) -> Exists:
-    return Exists(Vote.objects.filter(user=user, artwork=OuterRef("pk"), value=value))
-
-
-@dataclass(frozen=True)
-class _Ask:
-    user: AbstractBaseUser
-    now: datetime
-    restarting_screen: str | None  # a screen whose page starts over may retake its frames
-
-
-def _available(ask: _Ask) -> QuerySet[Artwork]:
-    """Visible to the user, not disliked, not on one of their screens right now."""
-    return (
-        Artwork.objects.visible_to(ask.user)
-        .filter(
-            ~_voted(ask.user, Vote.Value.DOWN),
-            ~on_screen(ask.user, now=ask.now, besides=ask.restarting_screen),
-        )
-        .select_related("created_by")
+def _candidates(
+    user: AbstractBaseUser, now: datetime, want: int, *, restarting_screen: str | None = None
+) -> list[Frame]:
+    """Up to ``want`` frames: the fresh and unseen lanes, or else the rerun lane."""
+    found = first_lanes(user, now=now, want=want, besides=restarting_screen) or rerun_lane(
+        user, now=now, want=want, besides=restarting_screen
     )
-
-
-def _fresh(ask: _Ask) -> Iterator[QuerySet[Artwork]]:
-    never_displayed = Exists(Impression.objects.filter(user=ask.user, artwork=OuterRef("pk")))
-    yield (
-        _available(ask)
-        .fresh_for(ask.user, now=ask.now)
-        .filter(~never_displayed)
-        .order_by("-created_at")
-    )
-
-
-def _unseen(ask: _Ask) -> Iterator[QuerySet[Artwork]]:
-    candidates = (
-        _available(ask)
-        .pool(now=ask.now)
-        .filter(~seen_recently(ask.user, now=ask.now))
-        .order_by("-created_at")
-    )
-    span = valid_span(ask.user, now=ask.now)
-    if span is None:
-        yield candidates
-        return
-    yield candidates.filter(created_at__gt=span.newest)
-    yield candidates.filter(created_at__lt=span.oldest)
-
-
-def _rerun(ask: _Ask) -> Iterator[QuerySet[Artwork]]:
-    seen = _available(ask).filter(impressions__user=ask.user)
-    liked = _voted(ask.user, Vote.Value.UP)
-    yield seen.filter(liked).order_by("impressions__viewed_at")
-    yield seen.filter(~liked).order_by("impressions__viewed_at")
-    # Never blank: someone who has seen nothing in the pool still gets older artworks.
-    yield _available(ask).order_by("-created_at")
-
-
-def _collect(lanes: list[tuple[Lane, Iterator[QuerySet[Artwork]]]], want: int) -> list[Frame]:
-    """Run the lanes' queries in order, stopping as soon as ``want`` frames are found."""
-    frames: list[Frame] = []
-    seen_ids: set = set()
-    for lane, querysets in lanes:
-        for queryset in querysets:
-            for artwork in queryset[: want - len(frames)]:
-                if artwork.pk not in seen_ids:
-                    seen_ids.add(artwork.pk)
-                    frames.append(Frame(artwork, lane))
-            if len(frames) >= want:
-                return frames
-    return frames
-
-
-def _candidates(ask: _Ask, want: int) -> list[Frame]:
-    frames = _collect([("fresh", _fresh(ask)), ("unseen", _unseen(ask))], want)
-    return frames or _collect([("rerun", _rerun(ask))], want)
-
-
-def _first(frames: list[Frame]) -> Artwork | None:
-    return frames[0].artwork if frames else None
+    return [Frame(artwork, lane) for lane, artwork in found[:want]]
 
 
 def next_frames(
@@ -140,8 +65,9 @@ def next_frames(
     """
     now = now or timezone.now()
     until = now + (dwell or settings.ARTFEED_DWELL) + LEASE_SLACK
-    ask = _Ask(user=user, now=now, restarting_screen=screen if restart else None)
-    candidates = _candidates(ask, limit + SPARE)
+    candidates = _candidates(
+        user, now, limit + SPARE, restarting_screen=screen if restart else None
+    )
     frames: list[Frame] = []
     with transaction.atomic():
         release_expired(user, now=now)
@@ -158,11 +84,7 @@ def next_frames(
                 restart=restart,
             )
             frames += [f for f in batch if f.artwork.pk in won]
-        Screen.objects.bulk_create(
-            [Screen(user=user, key=screen, last_seen_at=now, last_artwork=_first(frames))],
-            update_conflicts=True,
-            unique_fields=["user", "key"],
-            # With nothing new the screen keeps showing its frame: keep it on record too.
-            update_fields=["last_seen_at", "last_artwork"] if frames else ["last_seen_at"],
+        remember_screen(
+            user, key=screen, now=now, artwork_id=frames[0].artwork.pk if frames else None
         )
     return frames[:limit]

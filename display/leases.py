@@ -9,22 +9,13 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Exists, OuterRef
 
-from display.models import Lease
+from artfeed.sql import execute, fetch_rows
+from display.models import Lease, Screen
 
 # Time beyond the dwell for the frame to be decoded, shown, pass the viewability bar and
 # have its impression flushed; until then it must not appear on another screen.
 LEASE_SLACK = timedelta(seconds=30)
-
-
-def on_screen(user: AbstractBaseUser, *, now: datetime, besides: str | None = None) -> Exists:
-    """True for an artwork currently leased to one of the user's screens (other than
-    ``besides``, a screen that starts over and may take its own frames again)."""
-    leases = Lease.objects.filter(user=user, artwork=OuterRef("pk"), expires_at__gt=now)
-    if besides is not None:
-        leases = leases.exclude(screen_key=besides)
-    return Exists(leases)
 
 
 def claim(
@@ -42,8 +33,9 @@ def claim(
     run out) is left alone and not returned, so two screens, or two quick requests of
     one screen, never take the same frame. A screen that ``restart``s (its page was
     loaded anew, its frames are gone) may take back its own. Raw SQL because the ORM's
-    upsert cannot make the update conditional nor say which rows it won. Portable to
-    SQLite and PostgreSQL.
+    upsert cannot make the update conditional nor say which rows it won; prepared
+    (``artfeed.sql``) because it runs on every frame handed out. Portable to SQLite and
+    PostgreSQL.
     """
     if not artwork_ids:
         return set()
@@ -69,11 +61,37 @@ def claim(
         WHERE {table}.expires_at <= %s OR ({table}.screen_key = excluded.screen_key AND %s)
         RETURNING artwork_id
     """  # noqa: S608 - the table name comes from model metadata, values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, expires.get_db_prep_value(now, connection), restart])
-        return {uuid.UUID(str(row[0])) for row in cursor.fetchall()}
+    rows = fetch_rows(sql, [*params, expires.get_db_prep_value(now, connection), restart])
+    return {uuid.UUID(str(row[0])) for row in rows}
 
 
 def release_expired(user: AbstractBaseUser, *, now: datetime) -> None:
-    """Drop the user's leases that ran out, so the table stays as small as their screens."""
-    Lease.objects.filter(user=user, expires_at__lte=now - LEASE_SLACK).delete()
+    """Drop the user's leases that ran out, so the table stays as small as their screens.
+
+    SQL for the same reason as ``claim``: it runs on every frame handed out."""
+    moment = Lease._meta.get_field("expires_at").get_db_prep_value(now - LEASE_SLACK, connection)
+    execute(
+        f"DELETE FROM {Lease._meta.db_table} WHERE user_id = %s AND expires_at <= %s",  # noqa: S608
+        [user.pk, moment],
+    )
+
+
+def remember_screen(
+    user: AbstractBaseUser, *, key: str, now: datetime, artwork_id: uuid.UUID | None
+) -> None:
+    """Record that screen ``key`` asked at ``now`` and what it shows: ``artwork_id``, or,
+    when it got nothing new, the frame it already had. SQL for the same reason as
+    ``claim``: it runs on every request of every screen."""
+    table = Screen._meta.db_table
+    pk = Screen._meta.get_field("last_artwork").target_field
+    seen = Screen._meta.get_field("last_seen_at").get_db_prep_value(now, connection)
+    artwork = pk.get_db_prep_value(artwork_id, connection) if artwork_id else None
+    execute(
+        f"""INSERT INTO {table} (user_id, key, last_seen_at, last_artwork_id)
+            VALUES (%s, %s, %s, %s)
+            ON CONFLICT (user_id, key) DO UPDATE
+            SET last_seen_at = excluded.last_seen_at,
+                last_artwork_id = COALESCE(excluded.last_artwork_id, {table}.last_artwork_id)
+        """,  # noqa: S608 - the table name comes from model metadata, values are parameters
+        [user.pk, key, seen, artwork],
+    )

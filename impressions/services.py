@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from artfeed.models import Artwork
+from artfeed.sql import fetch_rows
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
 from impressions.spans import grow_seen_span
@@ -61,9 +62,9 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
     """  # noqa: S608 - table names come from model metadata, values are parameters
     moment = Impression._meta.get_field("viewed_at").get_db_prep_value(now, connection)
     params = [user.pk, moment, moment, Impression.Source.DISPLAYED, *ids, user.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [uuid.UUID(str(row[0])) for row in cursor.fetchall()]
+    # Prepared (artfeed.sql): a full batch always has the same shape, so after the first
+    # one PostgreSQL no longer parses and plans two hundred placeholders per batch.
+    return [uuid.UUID(str(row[0])) for row in fetch_rows(sql, params)]
 
 
 def record_impressions(

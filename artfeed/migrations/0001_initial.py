@@ -11,7 +11,6 @@ import artfeed.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,25 +19,93 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Artwork',
+            name="Artwork",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('title', models.CharField(max_length=200)),
-                ('prompt', models.TextField(blank=True)),
-                ('style', models.CharField(blank=True, max_length=40)),
-                ('image', models.FileField(max_length=255, upload_to=artfeed.models.artwork_upload_to)),
-                ('origin', models.CharField(choices=[('pool', 'Pool'), ('generated', 'Generated'), ('imported', 'Imported')], default='pool', max_length=12)),
-                ('is_public', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('fresh_until', models.DateTimeField(blank=True, null=True)),
-                ('request_key', models.CharField(blank=True, editable=False, max_length=64, null=True)),
-                ('content_hash', models.CharField(blank=True, default='', editable=False, max_length=64)),
-                ('created_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='artworks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("prompt", models.TextField(blank=True)),
+                ("style", models.CharField(blank=True, max_length=40)),
+                (
+                    "image",
+                    models.FileField(max_length=255, upload_to=artfeed.models.artwork_upload_to),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("pool", "Pool"),
+                            ("generated", "Generated"),
+                            ("imported", "Imported"),
+                        ],
+                        default="pool",
+                        max_length=12,
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("fresh_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "request_key",
+                    models.CharField(blank=True, editable=False, max_length=64, null=True),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(blank=True, default="", editable=False, max_length=64),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="artworks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['created_at'], name='artwork_created_at'), models.Index(fields=['created_by', 'created_at'], name='artwork_creator_recent'), models.Index(condition=models.Q(('content_hash', ''), _negated=True), fields=['content_hash'], name='artwork_content_hash')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('request_key__isnull', False)), fields=('created_by', 'request_key'), name='artwork_unique_request_key'), models.CheckConstraint(condition=models.Q(models.Q(('origin', 'generated'), _negated=True), ('created_by__isnull', False), _connector='OR'), name='artwork_generated_has_creator'), models.CheckConstraint(condition=models.Q(('fresh_until__isnull', True), ('origin', 'generated'), _connector='OR'), name='artwork_only_generated_is_fresh')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["created_at"], name="artwork_created_at"),
+                    models.Index(
+                        fields=["created_by", "created_at"], name="artwork_creator_recent"
+                    ),
+                    models.Index(
+                        condition=models.Q(("content_hash", ""), _negated=True),
+                        fields=["content_hash"],
+                        name="artwork_content_hash",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("request_key__isnull", False)),
+                        fields=("created_by", "request_key"),
+                        name="artwork_unique_request_key",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("origin", "generated"), _negated=True),
+                            ("created_by__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="artwork_generated_has_creator",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("fresh_until__isnull", True), ("origin", "generated"), _connector="OR"
+                        ),
+                        name="artwork_only_generated_is_fresh",
+                    ),
+                ],
             },
         ),
     ]

@@ -96,11 +96,11 @@ def queries_of_next(history: int) -> int:
 
 
 def test_the_cost_of_next_is_constant_for_a_new_user():
-    # session, user, fresh lane, seen span, unseen lane, savepoint, release expired
-    # leases, claim, screen, release savepoint
-    assert queries_of_next(0) == 10
+    # session, user, the fresh and unseen lanes (one statement), savepoint, release
+    # expired leases, claim, screen, release savepoint
+    assert queries_of_next(0) == 8
 
 
 def test_the_cost_of_next_does_not_grow_with_history():
-    # One more than a new user: the unseen lane searches above, then below, the span.
-    assert queries_of_next(40) == queries_of_next(400) == 11
+    # The same as a new user: the span is looked up inside the lanes' statement.
+    assert queries_of_next(40) == queries_of_next(400) == 8

@@ -1,0 +1,77 @@
+"""Running the few hot, fixed statements that are written in SQL.
+
+On PostgreSQL they are prepared once per connection: planning a statement with several
+anti-joins costs more than running it (about 1 ms against 0.2 ms, docs/benchmarks.md),
+and the connection pool keeps connections, so a screen asking every few seconds pays
+for the plan once. Django's own cursors bind parameters on the client and so cannot
+prepare; these statements get a server-binding cursor on the same connection, wrapped
+like any Django cursor so they are logged and counted as queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper
+from django.db.models import Model
+
+# Prepare a statement the second time it runs on a connection (psycopg's own cache
+# holds the most recent hundred per connection).
+PREPARE_AFTER = 1
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs the statement as written: psycopg keeps no query text for a prepared one."""
+
+    @contextmanager
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        with super().debug_sql(sql, params, use_last_executed_query=False, many=many):
+            yield
+
+
+def _cursor():
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    # Django leaves prepared statements off for its client-binding cursors, which cannot
+    # use them anyway; only server-binding cursors like the one below are affected.
+    raw.prepare_threshold = PREPARE_AFTER
+    cursor = psycopg.Cursor(raw)
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+def fetch_rows(statement: str, params: Sequence[Any]) -> list[tuple]:
+    """Run a statement that returns rows (a SELECT, or a write with RETURNING)."""
+    with _cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def execute(statement: str, params: Sequence[Any]) -> None:
+    """Run a write that returns nothing."""
+    with _cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """The model's concrete columns, qualified by ``alias``, in ``from_rows`` order."""
+    return ", ".join(f"{alias}.{f.column}" for f in model._meta.concrete_fields)
+
+
+def from_rows(model: type[Model], rows: Sequence[Sequence[Any]]) -> list[Model]:
+    """Model instances from rows of ``columns(model, ...)``, converted as the ORM would
+    (SQLite hands back text for datetimes and UUIDs)."""
+    fields = model._meta.concrete_fields
+    compiler = model._default_manager.none().query.get_compiler(connection=connection)
+    converters = compiler.get_converters([f.get_col(model._meta.db_table) for f in fields])
+    values = compiler.apply_converters(rows, converters) if converters else map(list, rows)
+    names = [f.attname for f in fields]
+    return [model.from_db(connection.alias, names, row) for row in values]

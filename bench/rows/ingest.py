@@ -1,0 +1,112 @@
+"""Row 3: impression batches of 200 ids through ``POST /api/impressions/`` against the raw
+upsert of the same rows."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from bench.context import Context
+from bench.data import artwork_id
+from bench.load import request_bytes, run_load
+from bench.report import Goal, Row
+from bench.server import Server
+from bench.sessions import signed_in_headers
+from impressions.models import Impression
+
+BATCH = 200
+ROUNDS = 4
+
+RAW_UPSERT = f"""
+INSERT INTO {Impression._meta.db_table} (user_id, artwork_id, viewed_at, first_viewed_at, source)
+SELECT %s, id, now(), now(), 'displayed' FROM unnest(%s::uuid[]) AS id
+ON CONFLICT (user_id, artwork_id) DO UPDATE SET viewed_at = excluded.viewed_at
+"""  # noqa: S608 - the table name comes from model metadata
+
+
+def _batches(context: Context) -> list[list]:
+    count = min(context.size.ingest_batches, context.size.artworks // BATCH)
+    return [[artwork_id(b * BATCH + k + 1) for k in range(BATCH)] for b in range(count)]
+
+
+def _raw(user_id: int, batches: list[list]) -> float:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for ids in batches:
+            cursor.execute(RAW_UPSERT, [user_id, ids])
+    return time.perf_counter() - started
+
+
+def _endpoint(server: Server, headers: dict[str, str], batches: list[list]) -> float:
+    def make(i: int) -> bytes:
+        body = json.dumps({"artwork_ids": [str(x) for x in batches[i]]}).encode()
+        return request_bytes(
+            "POST",
+            "/api/impressions/",
+            host=server.authority,
+            headers={**headers, "Content-Type": "application/json"},
+            body=body,
+        )
+
+    result = run_load(server.host, server.port, make, total=len(batches), concurrency=1)
+    if set(result.statuses) != {200}:
+        raise RuntimeError(f"The impression endpoint answered {dict(result.statuses)}.")
+    return result.seconds
+
+
+def _check_upserted(user) -> int:
+    return Impression.objects.filter(user=user).count()
+
+
+def run(context: Context, server: Server) -> Row:
+    User = get_user_model()
+    via_http = User.objects.create(username="ingest-endpoint", password="!")
+    via_raw = User.objects.create(username="ingest-raw", password="!")
+    headers = signed_in_headers(via_http, csrf=True)
+    batches = _batches(context)
+    chunk = max(1, len(batches) // ROUNDS)
+    seconds = {"endpoint": 0.0, "raw": 0.0}
+    for start in range(0, len(batches), chunk):
+        part = batches[start : start + chunk]
+        seconds["endpoint"] += _endpoint(server, headers, part)
+        seconds["raw"] += _raw(via_raw.pk, part)
+    rows = len(batches) * BATCH
+    stored = {"endpoint": _check_upserted(via_http), "raw": _check_upserted(via_raw)}
+    rate = {name: rows / s for name, s in seconds.items()}
+    table = [["path", "batches", "rows stored", "seconds", "rows / s"]]
+    for name, label in (("endpoint", "`POST /api/impressions/`"), ("raw", "raw `INSERT … unnest`")):
+        table.append(
+            [
+                label,
+                str(len(batches)),
+                f"{stored[name]:,}",
+                f"{seconds[name]:.2f}",
+                f"{rate[name]:,.0f}",
+            ]
+        )
+    share = rate["endpoint"] / rate["raw"]
+    return Row(
+        title="3. Impression ingest",
+        table=table,
+        goals=[
+            Goal(
+                "endpoint ≥ half the rows per second of the raw upsert",
+                f"{share:.2f} of it",
+                share >= 0.5,
+            )
+        ],
+        notes=[NOTE.format(batch=BATCH, rounds=ROUNDS)],
+    )
+
+
+NOTE = """Batches of {batch} distinct artwork ids, newest first, as a display that keeps up
+would send them: each is a new row (no conflict), for two users who had none. The
+endpoint gets them as JSON on one kept-alive connection, one batch after the other (the
+recorder of a screen never has two in flight), with a session cookie and the CSRF
+cookie and header; it checks visibility, upserts in one statement, grows the seen span
+and answers the ids. The raw path sends the same batches through psycopg as one
+`INSERT … SELECT … FROM unnest(%s::uuid[]) ON CONFLICT DO UPDATE` each, in autocommit.
+The two alternate in {rounds} rounds so that both see the same machine."""

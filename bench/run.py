@@ -1,0 +1,73 @@
+"""Every row, side by side in one run, and the report they make."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from bench import data, database, machine, prose
+from bench.context import Context
+from bench.report import Row, render
+from bench.rows import backfill, feed, ingest, page, requests
+from bench.server import running
+from bench.sizes import Size
+
+
+def _sizes(context: Context, seconds: float) -> list[list[str]]:
+    size, loaded = context.size, context.loaded
+    lines = [
+        ["", ""],
+        ["size", f"`{size.name}`"],
+        ["public artworks (spread over the pool window)", f"{size.artworks:,}"],
+        ["users", f"{size.users:,}"],
+        ["impressions in all", f"{loaded.impressions:,}"],
+        ["heavy user: the newest artworks seen within the cooldown", f"{size.heavy_seen:,}"],
+        ["typical user: artworks seen, scattered over the pool", f"{size.typical_seen:,}"],
+        ["rerun user: artworks seen within the cooldown", f"{size.artworks:,} (all)"],
+        ["seen spans built with `grow_seen_span`", f"{loaded.spans:,}"],
+        ["backfill: legacy pairs (and a tenth of them)", f"{size.legacy_pairs:,}"],
+    ]
+    lines += [[f"load: {step}", f"{s:.1f} s"] for step, s in loaded.seconds.items()]
+    lines.append(["whole run", f"{seconds:.0f} s"])
+    return lines
+
+
+def run_all(*, size: Size, database_url: str, log: Callable[[str], None]) -> str:
+    started = time.perf_counter()
+    log(f"Bench at size {size.name} on {database.database_name(database_url)}: migrating…")
+    call_command("migrate", interactive=False, verbosity=0)
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        # The page's scripts are served as collected (``make bench`` has done it already).
+        call_command("collectstatic", interactive=False, verbosity=0)
+    log("Loading the data set…")
+    loaded = data.load(size)
+    log("  " + ", ".join(f"{step} {s:.1f} s" for step, s in loaded.seconds.items()))
+    context = Context(size=size, database_url=database_url, loaded=loaded)
+    rows: dict[int, Row] = {}
+    log("1. Next frame…")
+    rows[1] = feed.run(context)
+    with running(database_url) as server:
+        log(f"2. /display/next/ on {server.authority}…")
+        rows[2] = requests.run(context, server)
+        log("3. Impression ingest…")
+        rows[3] = ingest.run(context, server)
+        log("5. Display page weight…")
+        rows[5] = page.run(context, server)
+    log("4. Backfill…")
+    rows[4] = backfill.run(context)
+    ordered = [rows[n] for n in sorted(rows)]
+    for row in ordered:
+        for goal in row.goals:
+            log(f"  {row.title}: {goal.text}: {goal.measured} ({goal.holds})")
+    return render(
+        intro=prose.INTRO.format(size=size.name, date=timezone.now().date().isoformat()),
+        machine=machine.describe(database.server_version(database_url)),
+        sizes=_sizes(context, time.perf_counter() - started),
+        rows=ordered,
+        design=prose.DESIGN,
+    )

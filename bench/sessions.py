@@ -1,0 +1,34 @@
+"""Signing in the bench's HTTP client: a session made in the database (as a login would)
+and a CSRF token pair, sent as cookies and a header like the display's JavaScript does."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+CSRF_TOKEN = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+
+
+def session_cookie(user) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def signed_in_headers(user, *, csrf: bool = False) -> dict[str, str]:
+    """Headers of a signed-in browser; with ``csrf``, also what an unsafe request needs
+    (Django accepts the unmasked secret in the header when it matches the cookie)."""
+    cookie = session_cookie(user)
+    if not csrf:
+        return {"Cookie": cookie}
+    return {
+        "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={CSRF_TOKEN}",
+        settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"): CSRF_TOKEN,
+    }

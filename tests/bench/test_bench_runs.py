@@ -1,0 +1,56 @@
+"""The bench's code runs (never its timings: those belong in docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from bench import data
+from bench.report import render
+from bench.rows import backfill
+from bench.sizes import TINY
+from display.feed import _candidates
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded():
+    if connection.vendor != "postgresql":
+        pytest.skip("the bench loads its data with PostgreSQL's generate_series")
+    return data.load(TINY)
+
+
+def test_the_data_set_has_the_sizes_asked_for(loaded):
+    assert loaded.impressions == TINY.impressions
+    assert loaded.users["heavy"].impressions.count() == TINY.heavy_seen
+    assert loaded.users["new"].impressions.count() == 0
+
+
+def test_each_measured_user_lands_in_the_lane_the_bench_says(loaded):
+    now = timezone.now()
+    lanes = {role: _candidates(loaded.users[role], now, 1)[0].lane for role in data.ROLES}
+
+    assert lanes == {"new": "unseen", "typical": "unseen", "heavy": "unseen", "rerun": "rerun"}
+
+
+def test_the_heavy_user_gets_the_first_artwork_below_what_they_have_seen(loaded):
+    frame = _candidates(loaded.users["heavy"], timezone.now(), 1)[0]
+
+    assert frame.artwork.pk == data.artwork_id(TINY.heavy_seen + 1)
+
+
+def test_without_the_backfill_command_the_report_says_so(monkeypatch):
+    monkeypatch.setattr(backfill, "available", lambda: False)
+
+    text = render(
+        intro="# Benchmarks",
+        machine=[["", ""]],
+        sizes=[["", ""]],
+        rows=[backfill.run(None)],
+        design="## Design",
+    )
+
+    assert "not available in this build" in text
+    assert "| 4. Backfill | the command ≤ 1.3× the raw statement | — | not measured |" in text
