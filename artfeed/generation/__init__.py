@@ -1,0 +1,1 @@
+"""Artwork generation: generator backends behind one small interface (see ``base``)."""
