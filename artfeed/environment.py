@@ -6,8 +6,10 @@ server left alone for months must not start with a half-understood setting.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -103,3 +105,31 @@ def required_unless(name: str, *, debug: bool, dev_default: str) -> str:
     if debug:
         return dev_default
     raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+
+
+def secret(name: str, *, min_length: int = 16) -> str | None:
+    """An optional shared secret such as a bearer token, or None if unset. A short one is
+    refused: a guessable token would open what it guards."""
+    raw = _raw(name)
+    if raw is None:
+        return None
+    value = raw.strip()
+    if len(value) < min_length or any(character.isspace() for character in value):
+        raise ImproperlyConfigured(
+            f"{name} must be at least {min_length} characters without spaces "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
+    return value
+
+
+def directory(name: str) -> Path | None:
+    """An optional existing directory this process can write to, or None if unset."""
+    raw = _raw(name)
+    if raw is None:
+        return None
+    path = Path(raw.strip())
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} must be an existing directory this process can write to."
+        )
+    return path

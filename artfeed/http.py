@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
@@ -30,11 +31,23 @@ def _csrf_rejection(request: HttpRequest) -> HttpResponse | None:
     return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
 
 
+def _unreadable_form(request: HttpRequest) -> HttpResponse | None:
+    # The CSRF check reads the form first: a broken multipart body (no boundary, cut off)
+    # must be answered as JSON naming the problem, not with Django's bare HTML 400 page.
+    if request.content_type != "multipart/form-data":
+        return None
+    try:
+        request.POST  # noqa: B018 - parsing is the point
+    except MultiPartParserError as error:
+        return json_error(400, f"The form data could not be read: {error}.")
+    return None
+
+
 def api_view(*methods: str, max_body: Callable[[], int] | None = None) -> Callable[[View], View]:
     """An endpoint for scripts and the display's JavaScript, answering in JSON:
     the wrong method is 405, an anonymous caller 401 (never a redirect to the login
-    page), a declared body over ``max_body()`` bytes 413 before anything is read, a
-    failed CSRF check 403."""
+    page), a declared body over ``max_body()`` bytes 413 before anything is read, an
+    unreadable multipart body 400, a failed CSRF check 403."""
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
@@ -52,7 +65,7 @@ def api_view(*methods: str, max_body: Callable[[], int] | None = None) -> Callab
                 return json_error(400, "Content-Length is not a number.")
             if max_body is not None and length > max_body():
                 return json_error(413, f"The body is too large: at most {max_body()} bytes.")
-            rejection = _csrf_rejection(request)
+            rejection = _unreadable_form(request) or _csrf_rejection(request)
             if rejection is not None:
                 return rejection
             return view(request, *args, **kwargs)

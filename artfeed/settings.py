@@ -146,3 +146,9 @@ ARTFEED_BATCH_MAX = read.positive_int("ARTFEED_BATCH_MAX", 200, maximum=10_000)
 ARTFEED_DAILY_GENERATIONS = read.positive_int("ARTFEED_DAILY_GENERATIONS", 100)
 ARTFEED_TRACKING_SINCE = read.moment("ARTFEED_TRACKING_SINCE")
 ARTFEED_GENERATOR = read.choice("ARTFEED_GENERATOR", "procedural", ("procedural", "openai"))
+
+# Telemetry (README, "Production"): a scraper holding this token may read /metrics (staff
+# always may). prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself when it is imported;
+# it is checked here so a missing directory stops start-up instead of the first batch.
+ARTFEED_METRICS_TOKEN = read.secret("ARTFEED_METRICS_TOKEN")
+PROMETHEUS_MULTIPROC_DIR = read.directory("PROMETHEUS_MULTIPROC_DIR")

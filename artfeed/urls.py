@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from artfeed import views
+from artfeed import metrics_view, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="display:page"), name="home"),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("display/", include("display.urls")),
     path("api/", include("impressions.urls")),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view.metrics, name="metrics"),
 ]

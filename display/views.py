@@ -32,6 +32,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             "screen": screen,
             "viewable_ms": settings.ARTFEED_VIEWABLE_MS,
             "batch_max": settings.ARTFEED_BATCH_MAX,
+            "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         },
     )
     response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")

@@ -5,8 +5,15 @@ from django.http import HttpRequest, JsonResponse
 from artfeed.http import api_view, json_error
 from impressions.payloads import BadBatch, max_body_bytes, parse_artwork_ids
 from impressions.services import record_impressions
+from impressions.telemetry import (
+    DATABASE_DOWN,
+    batch_answer,
+    database_unavailable,
+    observed_batch,
+)
 
 
+@observed_batch
 @api_view("POST", max_body=max_body_bytes)
 def batch(request: HttpRequest) -> JsonResponse:
     """``POST /api/impressions/``: record frames the display really showed."""
@@ -14,5 +21,8 @@ def batch(request: HttpRequest) -> JsonResponse:
         artwork_ids = parse_artwork_ids(request)
     except BadBatch as error:
         return json_error(error.status, error.message)
-    recorded = record_impressions(user=request.user, artwork_ids=artwork_ids)
-    return JsonResponse(recorded.as_json())
+    try:
+        recorded = record_impressions(user=request.user, artwork_ids=artwork_ids)
+    except DATABASE_DOWN as error:
+        return database_unavailable(attempted=len(artwork_ids), cause=error)
+    return batch_answer(recorded)

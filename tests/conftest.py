@@ -10,6 +10,35 @@ from django.test import Client
 from tests.factories import UserFactory
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` prove what only PostgreSQL can show (real concurrency):
+    on SQLite they are skipped, saying so."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite the test database is a file, as in production, not shared memory.
+
+    The live server answers each request in a thread of its own; with an in-memory
+    database they would all share the test's one connection, and a page's concurrent
+    requests (a frame, an impression batch) would trip over each other's statements
+    ("database table is locked"). With a file each thread has its own connection, and
+    WAL with a busy timeout makes them wait their turn, as they do in production.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test = database.setdefault("TEST", {})
+        test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static() -> None:
     """Pages link hashed static files: make sure the manifest exists (``make test`` has

@@ -1,7 +1,8 @@
 // The frame loop: ask htmx for the next frame every dwell, decode it off screen, then
 // crossfade it in. The current frame stays until the next one is ready, so the screen
 // never shows an empty or half-loaded image. Announces each frame once it is fully on
-// screen with the "artfeed:frameshown" event (the impression recorder listens).
+// screen with the "artfeed:frameshown" event, and the start of its crossfade out with
+// "artfeed:frameleaving" (the impression recorder listens to both).
 
 const body = document.body;
 const stage = document.getElementById("stage");
@@ -9,6 +10,7 @@ const upNext = document.getElementById("up-next");
 const dwellMs = Number(body.dataset.dwell) * 1000;
 const FADE_MS = 1200;
 const IDLE_MS = 2500;
+const FLUSH_WAIT_MS = 5000;
 
 // A stable id for this device: the URL's ?screen= wins (a kiosk URL configures its
 // frame), then what this browser already used, then the name the server suggested.
@@ -21,17 +23,35 @@ document.cookie = `artfeed_screen=${encodeURIComponent(screen)}; path=/; max-age
 let timer = null;
 let paused = false;
 let fetching = false;
+let stale = false; // the staged frame was dropped: fetch again at once
+let abandon = null; // while a staged frame decodes: gives up on it
 
 function schedule(delay = dwellMs) {
   clearTimeout(timer);
   if (!paused) timer = setTimeout(fetchNext, delay);
 }
 
-function fetchNext() {
+async function fetchNext() {
   clearTimeout(timer);
   if (fetching) return;
   fetching = true;
+  await impressionsSent();
   htmx.trigger(body, "artfeedNext");
+}
+
+// The server picks the next frame from what it knows was seen. A view still queued in
+// the recorder (offline a while, a slow or failed flush) would let the frame just shown
+// come back once its lease runs out, so the recorder sends its queue first. Bounded:
+// the frame loop never waits on a server that does not answer.
+function impressionsSent() {
+  return new Promise((resolve) => {
+    const giveUp = setTimeout(resolve, FLUSH_WAIT_MS);
+    const done = () => {
+      clearTimeout(giveUp);
+      resolve();
+    };
+    document.dispatchEvent(new CustomEvent("artfeed:flush", { detail: { done } }));
+  });
 }
 
 // Every request for a frame says which screen asks and for how long it will show it:
@@ -55,7 +75,27 @@ upNext.addEventListener("htmx:afterSwap", async () => {
   const incoming = upNext.firstElementChild;
   const presented = incoming ? await present(incoming) : false;
   fetching = false;
-  if (!presented) schedule();
+  if (stale) schedule(0);
+  else if (!presented) schedule();
+  stale = false;
+});
+
+// A flush succeeded: these frames are now on record as seen. One that is staged (still
+// decoding) was picked before the server knew, so it would repeat: drop it and ask
+// again. One on stage that has not been in view long enough to count in this page is a
+// repeat of an earlier view (queued before a reload, say): move on.
+body.addEventListener("impressionsRecorded", (event) => {
+  const recorded = new Set(event.detail.ids);
+  const staged = upNext.querySelector(".frame");
+  if (staged && recorded.has(staged.dataset.artworkId)) {
+    stale = true;
+    upNext.replaceChildren();
+    abandon?.(); // stop waiting for an image that will not be shown
+  }
+  const current = stage.querySelector(".frame:not(.leaving)");
+  if (current && !("viewed" in current.dataset) && recorded.has(current.dataset.artworkId)) {
+    fetchNext();
+  }
 });
 
 async function decoded(img) {
@@ -69,17 +109,27 @@ async function decoded(img) {
 async function present(incoming) {
   const img = incoming.querySelector("img");
   try {
-    await decoded(img);
+    // Ready to paint, or dropped while decoding (a pending decode() is not rejected when
+    // its image leaves the page, so the drop has its own way out).
+    const dropped = new Promise((resolve) => {
+      abandon = () => resolve(true);
+    });
+    if (await Promise.race([decoded(img).then(() => false), dropped])) return false;
   } catch {
-    upNext.replaceChildren();
+    upNext.replaceChildren(); // unreadable image: keep the current frame
     return false;
+  } finally {
+    abandon = null;
   }
   const outgoing = [...stage.children];
   incoming.classList.add("entering");
   stage.append(incoming);
   incoming.getBoundingClientRect(); // commit the start state so the fade runs
   incoming.classList.remove("entering");
-  for (const old of outgoing) old.classList.add("leaving");
+  for (const old of outgoing) {
+    old.classList.add("leaving");
+    document.dispatchEvent(new CustomEvent("artfeed:frameleaving", { detail: { element: old } }));
+  }
   schedule(); // the dwell counts from the moment the new frame starts to appear
   await new Promise((resolve) => setTimeout(resolve, FADE_MS));
   for (const old of outgoing) old.remove(); // release old frames: days of swaps, flat DOM

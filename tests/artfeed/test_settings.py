@@ -85,6 +85,35 @@ def test_an_unknown_generator_is_refused(env):
         read.choice("ARTFEED_GENERATOR", "procedural", ("procedural", "openai"))
 
 
+def test_an_unset_metrics_token_means_only_staff_may_scrape(env):
+    env("ARTFEED_METRICS_TOKEN", "")
+
+    assert read.secret("ARTFEED_METRICS_TOKEN") is None
+
+
+def test_a_metrics_token_is_kept_as_given(env):
+    env("ARTFEED_METRICS_TOKEN", " s3cret-token-for-the-scraper ")
+
+    assert read.secret("ARTFEED_METRICS_TOKEN") == "s3cret-token-for-the-scraper"
+
+
+@pytest.mark.parametrize("raw", ["short", "sixteen chars ok?"])
+def test_a_weak_metrics_token_names_the_variable(env, raw):
+    env("ARTFEED_METRICS_TOKEN", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="ARTFEED_METRICS_TOKEN must be at least 16"):
+        read.secret("ARTFEED_METRICS_TOKEN")
+
+
+def test_a_metrics_directory_must_exist(env, tmp_path):
+    env("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    assert read.directory("PROMETHEUS_MULTIPROC_DIR") == tmp_path
+
+    env("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="PROMETHEUS_MULTIPROC_DIR=.*existing directory"):
+        read.directory("PROMETHEUS_MULTIPROC_DIR")
+
+
 def start(**variables: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("ARTFEED_")}
     environment.update({"DEBUG": "true", **variables})

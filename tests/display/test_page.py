@@ -80,3 +80,25 @@ def test_bad_screen_settings_are_400_with_a_message(alice_client, query, message
 
 def test_the_display_rejects_post(alice_client):
     assert alice_client.post("/display/").status_code == 405
+
+
+def test_the_recorder_keeps_a_queue_per_user(alice_client, user, other_user):
+    """The recorder keys its localStorage queue by the user the page names."""
+    bobs = Client()
+    bobs.force_login(other_user)
+
+    mine = alice_client.get("/display/").content.decode()
+    theirs = bobs.get("/display/").content.decode()
+
+    assert f'data-user="{user.pk}"' in mine
+    assert f'data-user="{other_user.pk}"' in theirs
+    assert 'data-csrf-cookie="csrftoken"' in mine
+
+
+def test_the_recorder_loads_before_the_display(alice_client):
+    """It must be listening before the display announces its first frame."""
+    html = alice_client.get("/display/").content.decode()
+
+    recorder = html.index('<script src="/static/display/recorder.')
+    assert recorder < html.index('<script src="/static/display/display.')
+    assert "The recorder first" not in html  # the template's comment stays in the template

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -104,6 +107,36 @@ def test_a_beacon_shaped_multipart_post_with_the_token_passes_csrf(csrf_client):
 
     assert response.status_code == 200
     assert Impression.objects.count() == 1
+
+
+def test_a_full_beacon_of_the_batch_max_fits_under_the_body_limit(csrf_client, settings):
+    """The recorder's exit beacon carries up to ARTFEED_BATCH_MAX ids in one field."""
+    settings.ARTFEED_BATCH_MAX = 50
+    ids = [str(ArtworkFactory().pk) for _ in range(50)]
+    token = csrf_token_of(csrf_client)
+
+    response = csrf_client.post(URL, {"artwork_ids": ",".join(ids), "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 200
+    assert response.json()["upserted"] == 50
+
+
+def test_a_beacon_without_the_token_is_json_403(csrf_client):
+    art = ArtworkFactory()
+    csrf_token_of(csrf_client)
+
+    response = csrf_client.post(URL, {"artwork_ids": str(art.pk)})
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]
+    assert not Impression.objects.exists()
+
+
+def test_an_unreadable_multipart_body_is_400_with_a_message(alice_client):
+    response = alice_client.generic("POST", URL, b"garbage", content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert "form data could not be read" in response.json()["error"]
 
 
 def test_json_with_the_csrf_header_passes(csrf_client):
@@ -212,3 +245,61 @@ def test_a_200_id_batch_costs_the_same_queries_whatever_the_history(alice_client
         counts.append(len(captured))
     assert counts[0] == counts[1]
     assert counts[0] <= 10
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_database_outage_is_503_with_retry_after_and_a_logged_cause(
+    alice_client, user, caplog, error
+):
+    art = ArtworkFactory()
+    outage = error("connection to server at 10.0.0.5 failed: Connection refused")
+
+    with mock.patch("impressions.views.record_impressions", side_effect=outage):
+        response = post_json(alice_client, {"artwork_ids": [str(art.pk), str(uuid.uuid4())]})
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "unavailable" in response.json()["error"]
+    assert not Impression.objects.exists()
+    [line] = [r for r in caplog.records if r.name == "impressions.batch"]
+    assert line.levelno == logging.ERROR
+    message = line.getMessage()
+    assert f"user={user.pk}" in message
+    assert "attempted=2" in message
+    assert "outcome=failed" in message
+    assert f'cause="{error.__name__}: connection to server at 10.0.0.5 failed' in message
+
+
+def test_a_database_down_before_the_view_is_still_503_json(alice_client):
+    """The session and the user are loaded from the database too: no 500 page then either."""
+    art = ArtworkFactory()
+    down = OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=down):
+        response = post_json(alice_client, {"artwork_ids": [str(art.pk)]})
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"]
+
+
+def test_each_batch_writes_one_log_line_with_its_counts(alice_client, user, caplog, other_user):
+    caplog.set_level(logging.INFO, logger="impressions.batch")
+    mine = ArtworkFactory()
+    bobs = GeneratedArtworkFactory(created_by=other_user)
+
+    post_json(alice_client, {"artwork_ids": [str(mine.pk), str(bobs.pk)]})
+
+    [line] = [r.getMessage() for r in caplog.records if r.name == "impressions.batch"]
+    assert line.startswith(f"user={user.pk} attempted=2 upserted=1 rejected=1 outcome=ok ")
+    assert " via=json " in line
+    assert float(line.rsplit("ms=", 1)[1]) >= 0
+
+
+def test_a_refused_batch_is_logged_as_a_warning_with_its_outcome(caplog):
+    response = post_json(Client(), {"artwork_ids": [str(uuid.uuid4())]})
+
+    assert response.status_code == 401
+    [line] = [r for r in caplog.records if r.name == "impressions.batch"]
+    assert line.levelno == logging.WARNING
+    assert line.getMessage().startswith("user=- outcome=unauthenticated status=401 via=json ")

@@ -1,0 +1,231 @@
+"""The impression recorder under real conditions: a real Chromium, a live server, the
+network failing, the tab hidden or closed. Each test proves one promise of "Seen means
+seen, nothing lost" (DESIGN.md, "Impressions")."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+
+from display.models import Lease
+from impressions import views
+from impressions.models import Impression
+from tests.browser.helpers import (
+    impression_posts,
+    pool,
+    queue_key,
+    queued,
+    shown_id,
+    wait_for_shown,
+    wait_until,
+    wait_until_queued,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Opened as if in a background tab: the page's visibility is whatever the test says.
+BACKGROUND_TAB = """
+window.__visibility = "hidden";
+Object.defineProperty(Document.prototype, "visibilityState", {
+  configurable: true, get: () => window.__visibility,
+});
+Object.defineProperty(Document.prototype, "hidden", {
+  configurable: true, get: () => window.__visibility === "hidden",
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def short_bar(settings) -> None:
+    """A short viewability bar keeps these tests quick; tests about the bar set their own."""
+    settings.ARTFEED_VIEWABLE_MS = 300
+
+
+def display(page, live_server, dwell: int = 60) -> None:
+    page.goto(f"{live_server.url}/display/?screen=tv&dwell={dwell}")
+
+
+def recorded(user, artwork) -> bool:
+    return Impression.objects.filter(user=user, artwork=artwork).exists()
+
+
+def test_a_shown_frame_makes_one_post_and_one_row(logged_in_page, live_server, user):
+    art, _ = pool(2)
+    page = logged_in_page
+    posts = impression_posts(page)
+
+    display(page, live_server)
+
+    wait_until(lambda: recorded(user, art), page)
+    page.wait_for_timeout(1000)  # room for a duplicate to show up, if there were one
+    assert [json.loads(post.post_data)["artwork_ids"] for post in posts] == [[str(art.pk)]]
+    assert Impression.objects.filter(user=user).count() == 1
+    assert queued(page, user) == []
+
+
+def test_a_hidden_tab_records_nothing_until_it_is_shown(
+    logged_in_page, live_server, user, settings
+):
+    settings.ARTFEED_VIEWABLE_MS = 500
+    art, _ = pool(2)
+    page = logged_in_page
+    posts = impression_posts(page)
+    page.add_init_script(BACKGROUND_TAB)
+
+    display(page, live_server)
+    page.wait_for_timeout(1500)  # three times the bar, plus the flush debounce
+
+    assert posts == []
+    assert not recorded(user, art)
+
+    # Brought to the front, the same frame now starts counting.
+    page.evaluate(
+        "() => { window.__visibility = 'visible';"
+        " document.dispatchEvent(new Event('visibilitychange')) }"
+    )
+    wait_until(lambda: recorded(user, art), page)
+
+
+def test_a_frame_shown_for_half_a_second_is_not_recorded(
+    logged_in_page, live_server, user, settings
+):
+    settings.ARTFEED_VIEWABLE_MS = 1500
+    first, second, _ = pool(3)
+    page = logged_in_page
+    display(page, live_server)
+    page.wait_for_function("() => document.querySelector('#stage .frame img').complete")
+
+    page.wait_for_timeout(500)
+    page.keyboard.press("ArrowRight")  # skipped after half a second
+
+    wait_for_shown(page, second)
+    wait_until(lambda: recorded(user, second), page)  # the next one stays, and counts
+    assert not recorded(user, first)
+
+
+def test_offline_views_wait_in_local_storage_and_leave_when_the_network_returns(
+    logged_in_page, live_server, user
+):
+    art, _ = pool(2)
+    page = logged_in_page
+    failed: list = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    display(page, live_server)
+    page.context.set_offline(True)
+
+    wait_until_queued(page, user, art)
+    wait_until(lambda: any(url.endswith("/api/impressions/") for url in failed), page)
+    assert queued(page, user) == [str(art.pk)]
+    assert not recorded(user, art)
+
+    page.context.set_offline(False)
+
+    wait_until(lambda: recorded(user, art), page)
+    wait_until(lambda: queued(page, user) == [], page)
+
+
+def test_closing_the_tab_sends_what_is_left_with_a_beacon(
+    logged_in_page, live_server, user, caplog
+):
+    caplog.set_level(logging.INFO, logger="impressions.batch")
+    art, _ = pool(2)
+    page = logged_in_page
+    display(page, live_server)
+    wait_until_queued(page, user, art)  # past the bar, before the debounced flush
+
+    page.close(run_before_unload=True)
+
+    wait_until(lambda: recorded(user, art))
+    batches = [r.getMessage() for r in caplog.records if r.name == "impressions.batch"]
+    assert len(batches) == 1
+    assert "outcome=ok" in batches[0]
+    assert "via=form" in batches[0]  # form data with the CSRF token: the beacon
+
+
+def test_a_server_answering_503_is_retried_until_the_view_is_recorded(
+    logged_in_page, live_server, user
+):
+    art, _ = pool(2)
+    page = logged_in_page
+    attempts: list = []
+
+    def unavailable_twice(route) -> None:
+        attempts.append(route.request)
+        if len(attempts) <= 2:
+            route.fulfill(status=503, json={"error": "The database is unavailable right now."})
+        else:
+            route.continue_()
+
+    page.route("**/api/impressions/", unavailable_twice)
+    display(page, live_server)
+
+    wait_until(lambda: recorded(user, art), page)
+    assert len(attempts) == 3
+    assert {tuple(json.loads(a.post_data)["artwork_ids"]) for a in attempts} == {(str(art.pk),)}
+    assert Impression.objects.filter(user=user).count() == 1
+
+
+def test_the_next_frame_waits_for_the_views_still_being_sent(
+    logged_in_page, live_server, user, monkeypatch
+):
+    """The stale-queue path: a view not yet on record must not let its frame come back."""
+    first, second = pool(2)
+    real = views.record_impressions
+
+    def slow_server(**kwargs):
+        time.sleep(1.5)
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "record_impressions", slow_server)
+    page = logged_in_page
+    display(page, live_server)
+    wait_until_queued(page, user, first)  # seen, not on record yet
+    Lease.objects.all().delete()  # and its lease ran out, as after a long offline spell
+
+    page.keyboard.press("ArrowRight")
+
+    wait_for_shown(page, second)
+    assert recorded(user, first)
+
+
+def test_a_staged_frame_recorded_meanwhile_is_dropped_and_another_fetched(
+    logged_in_page, live_server, user
+):
+    first, second, third = pool(3)
+    page = logged_in_page
+    display(page, live_server)
+    wait_until(lambda: recorded(user, first) and queued(page, user) == [], page)
+    held: list = []
+    page.route(f"**/artworks/{second.pk}/image", lambda route: held.append(route))  # decoding
+    page.keyboard.press("ArrowRight")
+    wait_until(lambda: bool(held), page)
+
+    # Meanwhile its view is recorded: queued by another tab of this user, say.
+    page.evaluate(
+        "([key, id]) => { localStorage.setItem(key, JSON.stringify([id]));"
+        " document.dispatchEvent(new CustomEvent('artfeed:flush')) }",
+        [queue_key(user), str(second.pk)],
+    )
+
+    wait_for_shown(page, third)
+    assert page.locator(f'#stage [data-artwork-id="{second.pk}"]').count() == 0
+
+
+def test_a_frame_already_seen_before_a_reload_moves_on_at_once(logged_in_page, live_server, user):
+    first, second = pool(2)
+    page = logged_in_page
+    page.goto(f"{live_server.url}/accounts/login/")  # a page without a recorder
+    # A view of the newest frame was queued before the page reloaded (offline, say).
+    page.evaluate(
+        "([key, id]) => localStorage.setItem(key, JSON.stringify([id]))",
+        [queue_key(user), str(first.pk)],
+    )
+
+    display(page, live_server)
+    assert shown_id(page) == str(first.pk)  # the server did not know yet
+
+    wait_for_shown(page, second, timeout=10_000)  # long before its 60 s dwell
+    assert recorded(user, first)

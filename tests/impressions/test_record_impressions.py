@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from impressions.models import Impression
+from impressions.services import record_impressions
+from tests.factories import ArtworkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_batch_that_committed_last_but_started_first_keeps_the_latest_view(user):
+    """Two screens flush the same frame at once; the earlier one happens to write last.
+    viewed_at must not move back (before first_viewed_at, which the database forbids)."""
+    art = ArtworkFactory()
+    now = timezone.now()
+
+    record_impressions(user=user, artwork_ids=[art.pk], now=now)
+    late = record_impressions(user=user, artwork_ids=[art.pk], now=now - timedelta(seconds=2))
+
+    assert late.ids == [art.pk]
+    impression = Impression.objects.get(user=user, artwork=art)
+    assert impression.viewed_at == now
+    assert impression.first_viewed_at == now
+
+
+def test_a_later_view_moves_viewed_at_forward(user):
+    art = ArtworkFactory()
+    now = timezone.now()
+
+    record_impressions(user=user, artwork_ids=[art.pk], now=now - timedelta(days=1))
+    record_impressions(user=user, artwork_ids=[art.pk], now=now)
+
+    impression = Impression.objects.get(user=user, artwork=art)
+    assert impression.viewed_at == now
+    assert impression.first_viewed_at == now - timedelta(days=1)
