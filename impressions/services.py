@@ -42,8 +42,10 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
 
     Raw SQL because the ORM cannot say this in one round trip: the visibility filter, the
     upsert and the answer (RETURNING) happen atomically, so an artwork deleted or made
-    private meanwhile can neither fail the batch nor slip in. Portable to SQLite ≥ 3.35
-    and PostgreSQL (the SELECT's WHERE also resolves SQLite's ON CONFLICT ambiguity).
+    private meanwhile can neither fail the batch nor slip in. Rows are written in artwork
+    id order, as a backfill writes them, so the two take row locks in one order and
+    cannot deadlock each other. Portable to SQLite ≥ 3.35 and PostgreSQL (the SELECT's
+    WHERE also resolves SQLite's ON CONFLICT ambiguity).
     """
     artwork_table = Artwork._meta.db_table
     impression_table = Impression._meta.db_table
@@ -55,6 +57,7 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
         SELECT %s, a.id, %s, %s, %s
         FROM {artwork_table} a
         WHERE a.id IN ({placeholders}) AND (a.is_public OR a.created_by_id = %s)
+        ORDER BY a.id
         ON CONFLICT (user_id, artwork_id) DO UPDATE
         SET viewed_at = excluded.viewed_at, source = excluded.source
         RETURNING artwork_id
