@@ -9,12 +9,13 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
-from impressions.spans import grow_seen_span
+from impressions.spans import forget_seen_span, grow_seen_span
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,14 @@ def record_impressions(
     if written:
         impressions_recorded.send(sender=None, user=user, artwork_ids=batch.ids)
     return batch
+
+
+def reset_seen(*, users: QuerySet[AbstractBaseUser]) -> int:
+    """Forget everything ``users`` have seen: delete their impressions (displayed and
+    backfilled) and their seen spans, so the whole visible pool is unseen to them again.
+    Backfill rows stay: they are the audit log. Returns the impressions deleted."""
+    with transaction.atomic():
+        deleted, _ = Impression.objects.filter(user__in=users).delete()
+        for user in users:
+            forget_seen_span(user)
+    return deleted
