@@ -107,8 +107,12 @@ def _candidates(user: AbstractBaseUser, now: datetime, want: int) -> list[Frame]
     return frames or _collect([("rerun", _rerun(user, now))], want)
 
 
-def _first(frames: list[Frame]) -> Artwork | None:
-    return frames[0].artwork if frames else None
+def _screen_row(user: AbstractBaseUser, screen: str, now: datetime, frames: list[Frame]) -> Screen:
+    """The screen seen now, with the frame it got and why (its lane: the stats page)."""
+    row = Screen(user=user, key=screen, last_seen_at=now)
+    if frames:
+        row.last_artwork, row.last_lane = frames[0].artwork, frames[0].lane
+    return row
 
 
 def next_frames(
@@ -139,10 +143,12 @@ def next_frames(
             )
             frames += [f for f in batch if f.artwork.pk in won]
         Screen.objects.bulk_create(
-            [Screen(user=user, key=screen, last_seen_at=now, last_artwork=_first(frames))],
+            [_screen_row(user, screen, now, frames)],
             update_conflicts=True,
             unique_fields=["user", "key"],
             # With nothing new the screen keeps showing its frame: keep it on record too.
-            update_fields=["last_seen_at", "last_artwork"] if frames else ["last_seen_at"],
+            update_fields=["last_seen_at", "last_artwork", "last_lane"]
+            if frames
+            else ["last_seen_at"],
         )
     return frames[:limit]
