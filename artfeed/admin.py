@@ -1,15 +1,75 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from artfeed.models import Artwork
 
 
+def _count_of(relation: str) -> Coalesce:
+    """How many rows of a reverse relation (``impressions``, ``votes``) point at each
+    artwork. A correlated subquery, so a page of the list counts for its own rows only
+    (a JOIN and GROUP BY would aggregate every impression first). The model comes from
+    the relation, so artfeed needs not import the apps that point at it."""
+    remote = Artwork._meta.get_field(relation)
+    key = remote.field.name
+    rows = remote.related_model.objects.filter(**{key: OuterRef("pk")}).order_by().values(key)
+    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")), 0)
+
+
+def _linked_count(artwork: Artwork, relation: str) -> str:
+    """The count, linking to that artwork's rows in their own admin list."""
+    count = getattr(artwork, f"counted_{relation}", None)
+    if count is None:  # the add form: nothing counted yet
+        return "-"
+    remote = Artwork._meta.get_field(relation).related_model._meta
+    url = reverse(f"admin:{remote.app_label}_{remote.model_name}_changelist")
+    return format_html('<a href="{}?artwork={}">{}</a>', url, artwork.pk, count)
+
+
 @admin.register(Artwork)
 class ArtworkAdmin(admin.ModelAdmin):
-    list_display = ["title", "style", "origin", "is_public", "created_by", "created_at"]
+    list_display = [
+        "title",
+        "style",
+        "origin",
+        "is_public",
+        "created_by",
+        "created_at",
+        "impression_count",
+        "vote_count",
+    ]
     list_filter = ["origin", "is_public", "style"]
     search_fields = ["title", "prompt", "id"]
     date_hierarchy = "created_at"
-    readonly_fields = ["id", "created_at", "request_key", "content_hash"]
+    readonly_fields = [
+        "id",
+        "created_at",
+        "request_key",
+        "content_hash",
+        "impression_count",
+        "vote_count",
+    ]
     raw_id_fields = ["created_by"]
+    list_select_related = ["created_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Artwork]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                counted_impressions=_count_of("impressions"), counted_votes=_count_of("votes")
+            )
+        )
+
+    @admin.display(description="impressions", ordering="counted_impressions")
+    def impression_count(self, artwork: Artwork) -> str:
+        return _linked_count(artwork, "impressions")
+
+    @admin.display(description="votes", ordering="counted_votes")
+    def vote_count(self, artwork: Artwork) -> str:
+        return _linked_count(artwork, "votes")

@@ -69,23 +69,33 @@ def boolean(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} must be true or false.")
 
 
-def moment(name: str) -> datetime | None:
-    """An aware datetime (``2025-01-31`` or ``2025-01-31T12:00:00+00:00``), or None if unset."""
-    raw = _raw(name)
-    if raw is None:
-        return None
-    text = raw.strip()
+def parse_moment(text: str) -> datetime:
+    """An aware datetime from ``2025-01-31`` (midnight UTC) or ``2025-01-31T12:00:00+00:00``.
+
+    Raises ValueError with a message that reads after the value (``X=... <message>``).
+    Shared by the settings and the commands that take a moment, so both accept the same.
+    """
+    text = text.strip()
     try:
         value = parse_datetime(text if "T" in text or " " in text else f"{text}T00:00:00+00:00")
     except ValueError:  # well formed but impossible, like month 13
         value = None
     if value is None:
-        raise ImproperlyConfigured(
-            f"{name}={raw!r} is not a date or datetime (example: 2025-01-31T00:00:00+00:00)."
-        )
+        raise ValueError("is not a date or datetime (example: 2025-01-31T00:00:00+00:00).")
     if value.tzinfo is None:
-        raise ImproperlyConfigured(f"{name}={raw!r} needs a time zone offset, e.g. +00:00.")
+        raise ValueError("needs a time zone offset, e.g. +00:00.")
     return value
+
+
+def moment(name: str) -> datetime | None:
+    """An aware datetime (see ``parse_moment``), or None if unset."""
+    raw = _raw(name)
+    if raw is None:
+        return None
+    try:
+        return parse_moment(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}={raw!r} {error}") from error
 
 
 def choice(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -85,6 +85,10 @@ def next_frames(
             )
             frames += [f for f in batch if f.artwork.pk in won]
         remember_screen(
-            user, key=screen, now=now, artwork_id=frames[0].artwork.pk if frames else None
+            user,
+            key=screen,
+            now=now,
+            artwork_id=frames[0].artwork.pk if frames else None,
+            lane=frames[0].lane if frames else None,
         )
     return frames[:limit]

@@ -77,21 +77,29 @@ def release_expired(user: AbstractBaseUser, *, now: datetime) -> None:
 
 
 def remember_screen(
-    user: AbstractBaseUser, *, key: str, now: datetime, artwork_id: uuid.UUID | None
+    user: AbstractBaseUser,
+    *,
+    key: str,
+    now: datetime,
+    artwork_id: uuid.UUID | None,
+    lane: str | None = None,
 ) -> None:
-    """Record that screen ``key`` asked at ``now`` and what it shows: ``artwork_id``, or,
-    when it got nothing new, the frame it already had. SQL for the same reason as
-    ``claim``: it runs on every request of every screen."""
+    """Record that screen ``key`` asked at ``now`` and what it shows: ``artwork_id`` and
+    why (its ``lane``, for the stats page), or, when it got nothing new, the frame it
+    already had. SQL for the same reason as ``claim``: it runs on every request of every
+    screen."""
     table = Screen._meta.db_table
     pk = Screen._meta.get_field("last_artwork").target_field
     seen = Screen._meta.get_field("last_seen_at").get_db_prep_value(now, connection)
     artwork = pk.get_db_prep_value(artwork_id, connection) if artwork_id else None
     execute(
-        f"""INSERT INTO {table} (user_id, key, last_seen_at, last_artwork_id)
-            VALUES (%s, %s, %s, %s)
+        f"""INSERT INTO {table} (user_id, key, last_seen_at, last_artwork_id, last_lane)
+            VALUES (%s, %s, %s, %s, %s)
             ON CONFLICT (user_id, key) DO UPDATE
             SET last_seen_at = excluded.last_seen_at,
-                last_artwork_id = COALESCE(excluded.last_artwork_id, {table}.last_artwork_id)
+                last_artwork_id = COALESCE(excluded.last_artwork_id, {table}.last_artwork_id),
+                last_lane = CASE WHEN excluded.last_artwork_id IS NULL
+                                 THEN {table}.last_lane ELSE excluded.last_lane END
         """,  # noqa: S608 - the table name comes from model metadata, values are parameters
-        [user.pk, key, seen, artwork],
+        [user.pk, key, seen, artwork, lane or ""],
     )

@@ -45,6 +45,8 @@ class Screen(models.Model):
     last_artwork = models.ForeignKey(
         "artfeed.Artwork", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Why last_artwork was chosen: the feed lane it came from (display.feed.Lane).
+    last_lane = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         constraints = [

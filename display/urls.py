@@ -8,4 +8,5 @@ app_name = "display"
 urlpatterns = [
     path("", views.page, name="page"),
     path("next/", views.next_frame, name="next"),
+    path("stats/", views.stats, name="stats"),
 ]

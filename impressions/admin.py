@@ -1,15 +1,176 @@
+"""Operator tools: impressions and the backfill log, and two actions on users (backfill
+impressions, reset what they have seen), each behind a confirmation page."""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 
-from impressions.models import Impression
+from impressions import backfill, services
+from impressions.models import Backfill, Impression
+
+User = get_user_model()
 
 
 @admin.register(Impression)
 class ImpressionAdmin(admin.ModelAdmin):
     list_display = ["user", "artwork", "viewed_at", "first_viewed_at", "source"]
-    list_filter = ["source"]
+    list_filter = ["source", "user"]
     search_fields = ["user__username", "artwork__title"]
     date_hierarchy = "viewed_at"
     raw_id_fields = ["user", "artwork"]
     list_select_related = ["user", "artwork"]
+    # The table holds every view of every user: skip counting all of it on each page.
+    show_full_result_count = False
+
+
+@admin.register(Backfill)
+class BackfillAdmin(admin.ModelAdmin):
+    """The audit log: read-only, so it stays what actually happened."""
+
+    list_display = [
+        "user",
+        "trigger",
+        "actor",
+        "cutover",
+        "rows_inserted",
+        "dry_run",
+        "started_at",
+        "finished_at",
+    ]
+    list_filter = ["trigger", "dry_run"]
+    search_fields = ["user__username", "actor__username"]
+    date_hierarchy = "started_at"
+    list_select_related = ["user", "actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Backfill | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Backfill | None = None) -> bool:
+        return False
+
+
+def _confirmation(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    action: str,
+    title: str,
+    counts: list[tuple[str, int]],
+    **context: object,
+) -> TemplateResponse:
+    """A page listing the selected users with a number each, and a form that posts the
+    same action back with ``post=yes`` (the pattern of Django's ``delete_selected``)."""
+    return TemplateResponse(
+        request,
+        "admin/impressions/confirm_user_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": modeladmin.model._meta,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "counts": counts,
+            "total": sum(n for _, n in counts),
+            "media": modeladmin.media,
+            **context,
+        },
+    )
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    actions = ["backfill_impressions", "reset_seen"]
+
+    def has_run_backfill_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("impressions.run_backfill")
+
+    def has_reset_seen_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("impressions.delete_impression")
+
+    @admin.action(description="Backfill impressions", permissions=["run_backfill"])
+    def backfill_impressions(
+        self, request: HttpRequest, queryset: QuerySet
+    ) -> TemplateResponse | None:
+        """First a dry run shown for confirmation (logged as such), then the real run."""
+        if not self.has_run_backfill_permission(request):
+            raise PermissionDenied
+        confirmed = request.POST.get("post") == "yes"
+        counts: list[tuple[str, int]] = []  # a dry run reports each user once, when counted
+        try:
+            result = backfill.backfill_impressions(
+                users=queryset,
+                trigger=Backfill.Trigger.ADMIN,
+                actor=request.user,
+                dry_run=not confirmed,
+                progress=lambda step: counts.append((step.username, step.rows)),
+            )
+        except backfill.BackfillError as error:
+            self.message_user(request, f"Nothing backfilled: {error}", messages.ERROR)
+            return None
+        if confirmed:
+            self.message_user(request, result.summary(), messages.SUCCESS)
+            return None
+        return _confirmation(
+            self,
+            request,
+            queryset,
+            action="backfill_impressions",
+            title="Backfill impressions",
+            counts=counts,
+            intro=(
+                f"A dry run against the cutover {result.cutover:%Y-%m-%d %H:%M %Z}, nothing "
+                "written yet. Each user gets an impression (source backfill, dated at the "
+                "cutover) of every artwork visible to them, created before the cutover, that "
+                "they have no impression of."
+            ),
+            skipped=queryset.filter(date_joined__gte=result.cutover),
+            column="impressions to insert",
+            button="Yes, backfill",
+        )
+
+    @admin.action(description="Reset seen (delete their impressions)", permissions=["reset_seen"])
+    def reset_seen(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        """Delete the users' impressions after a confirmation listing how many each has."""
+        if not self.has_reset_seen_permission(request):
+            raise PermissionDenied
+        if request.POST.get("post") == "yes":
+            deleted, users = services.reset_seen(users=queryset), queryset.count()
+            self.message_user(
+                request,
+                f"Reset {users} user{pluralize(users)}: "
+                f"{deleted} impression{pluralize(deleted)} deleted.",
+                messages.SUCCESS,
+            )
+            return None
+        users = queryset.annotate(seen=Count("impressions")).order_by("pk")
+        return _confirmation(
+            self,
+            request,
+            queryset,
+            action="reset_seen",
+            title="Reset seen",
+            counts=[(user.get_username(), user.seen) for user in users],
+            intro=(
+                "Every impression of these users will be deleted: all that is visible to "
+                "them becomes unseen again. Their backfill log stays."
+            ),
+            column="impressions to delete",
+            button="Yes, delete their impressions",
+        )

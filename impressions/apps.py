@@ -5,3 +5,10 @@ from django.apps import AppConfig
 
 class ImpressionsConfig(AppConfig):
     name = "impressions"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from impressions.login import backfill_on_login
+
+        user_logged_in.connect(backfill_on_login, dispatch_uid="impressions.backfill_on_login")

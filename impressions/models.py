@@ -100,6 +100,9 @@ class Backfill(models.Model):
     class Meta:
         verbose_name_plural = "backfills"
         ordering = ["-started_at"]
+        # Running a backfill writes impressions for other users: staff need this on top
+        # of seeing users in the admin.
+        permissions = [("run_backfill", "Can backfill impressions of users")]
 
     def __str__(self) -> str:
         kind = "dry run" if self.dry_run else f"{self.rows_inserted} rows"

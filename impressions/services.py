@@ -9,13 +9,14 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
 from artfeed.sql import fetch_rows
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
-from impressions.spans import grow_seen_span
+from impressions.spans import forget_seen_span, grow_seen_span
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,10 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
     private meanwhile can neither fail the batch nor slip in. Portable to SQLite ≥ 3.35
     and PostgreSQL (the SELECT's WHERE also resolves SQLite's ON CONFLICT ambiguity).
 
-    Two batches of one user may run at once (two screens, a retry racing a beacon):
-    rows are written in id order, so overlapping batches wait for each other instead of
-    deadlocking, and ``viewed_at`` only moves forward, so the batch that started first
+    Two batches of one user may run at once (two screens, a retry racing a beacon), and
+    a backfill may run beside them: rows are written in artwork id order, as a backfill
+    writes them, so they all take row locks in one order and wait for each other instead
+    of deadlocking; ``viewed_at`` only moves forward, so the batch that started first
     but commits last cannot set it before ``first_viewed_at`` (a check constraint).
     """
     artwork_table = Artwork._meta.db_table
@@ -100,3 +102,14 @@ def record_impressions(
     if written:
         impressions_recorded.send(sender=None, user=user, artwork_ids=batch.ids)
     return batch
+
+
+def reset_seen(*, users: QuerySet[AbstractBaseUser]) -> int:
+    """Forget everything ``users`` have seen: delete their impressions (displayed and
+    backfilled) and their seen spans, so the whole visible pool is unseen to them again.
+    Backfill rows stay: they are the audit log. Returns the impressions deleted."""
+    with transaction.atomic():
+        deleted, _ = Impression.objects.filter(user__in=users).delete()
+        for user in users:
+            forget_seen_span(user)
+    return deleted

@@ -5,6 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from artfeed.http import api_view, json_error
 from impressions.payloads import BadBatch, max_body_bytes, parse_artwork_ids
 from impressions.services import record_impressions
+from impressions.stats import impression_stats
 from impressions.telemetry import (
     DATABASE_DOWN,
     batch_answer,
@@ -26,3 +27,9 @@ def batch(request: HttpRequest) -> JsonResponse:
     except DATABASE_DOWN as error:
         return database_unavailable(attempted=len(artwork_ids), cause=error)
     return batch_answer(recorded)
+
+
+@api_view("GET")
+def stats(request: HttpRequest) -> JsonResponse:
+    """``GET /api/stats/``: the user's feed in numbers (see ``impression_stats``)."""
+    return JsonResponse(impression_stats(user=request.user).as_json())

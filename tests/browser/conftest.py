@@ -73,7 +73,8 @@ def logged_in_page(page, live_server, live_settings, user, request) -> Iterator:
     page.fill("#id_password", "correct horse battery staple")
     page.click("button[type=submit]")
     yield page
-    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed and not page.is_closed():  # a test may close its tab on purpose
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
 

@@ -1,0 +1,26 @@
+"""Shared setup for the backfill tests: a cutover, veterans who joined before it, and
+legacy art created before it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from tests.factories import ArtworkFactory, UserFactory
+
+CUTOVER = (timezone.now() - timedelta(days=30)).replace(microsecond=0)
+
+
+def before(cutover: datetime = CUTOVER, **kwargs: float) -> datetime:
+    return cutover - timedelta(**kwargs)
+
+
+def veteran(username: str, **kwargs: object):
+    """A user who joined well before the cutover."""
+    return UserFactory(username=username, date_joined=before(days=300), **kwargs)
+
+
+def legacy_art(count: int, **kwargs: object) -> list:
+    """Public artworks created before the cutover, oldest first."""
+    return [ArtworkFactory(created_at=before(days=count - i), **kwargs) for i in range(count)]
