@@ -6,11 +6,13 @@ tests are skipped, saying so, unless ARTFEED_REQUIRE_BROWSER=1 (CI), where they 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path(os.environ.get("ARTFEED_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -74,9 +76,10 @@ def logged_in_page(page, live_server, live_settings, user, request) -> Iterator:
     page.click("button[type=submit]")
     yield page
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    if failed and not page.is_closed():  # a test may close its tab on purpose
+    if failed and not page.is_closed():
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+        with contextlib.suppress(PlaywrightError):  # a test may close its tab on purpose
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
