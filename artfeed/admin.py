@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from artfeed.login import ThrottledAdminAuthenticationForm
 from artfeed.models import Artwork
+
+# The admin's login counts failures with the site's own (artfeed/throttle.py).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(Artwork)
