@@ -26,10 +26,9 @@ OUTAGES = (OperationalError, InterfaceError)
 
 
 def _is_timeout(error: BaseException) -> bool:
-    # psycopg's QueryCanceled (statement_timeout) and the pool's PoolTimeout, both
-    # OperationalErrors, are what Django wraps as the error's cause.
-    cause = error.__cause__ or error
-    return type(cause).__name__ in {"QueryCanceled", "PoolTimeout"}
+    # psycopg's QueryCanceled (ARTFEED_DB_STATEMENT_TIMEOUT), an OperationalError, is
+    # what Django wraps as the error's cause.
+    return type(error.__cause__ or error).__name__ == "QueryCanceled"
 
 
 def log_outage(request: HttpRequest, error: BaseException) -> str:

@@ -125,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request waits at most this long for a connection: while the database is down it
     # gets a 503 with Retry-After (artfeed/outage.py) instead of hanging.
-    connect_timeout = read.duration("ARTFEED_DB_CONNECT_TIMEOUT", timedelta(seconds=5))
+    connect_timeout = read.duration("ARTFEED_DB_CONNECT_TIMEOUT", timedelta(seconds=10))
     # A statement running longer is cancelled: a slow database costs one clear 503, never
     # a worker stuck for good. 0 turns it off (e.g. for a long migration).
     statement_timeout = read.duration(

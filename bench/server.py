@@ -7,6 +7,7 @@ restarts it on the same port (the fault tests' "app server restarted").
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -18,8 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
-
-from bench.load import fetch, request_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -134,16 +133,20 @@ class ServerProcess:
 
     def _wait_until_up(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        probe = request_bytes("GET", "/healthz", host=self.server.authority)
         while time.monotonic() < deadline:
             if self._process is None or self._process.poll() is not None:
                 code = self._process.returncode if self._process else None
                 raise RuntimeError(f"The server exited with status {code}.{self._log_tail()}")
+            # Blocking, not asyncio: callers may already run an event loop (Playwright).
+            probe = http.client.HTTPConnection(self.server.host, self.server.port, timeout=5)
             try:
-                if fetch(self.server.host, self.server.port, probe).status == 200:
+                probe.request("GET", "/healthz")
+                if probe.getresponse().status == 200:
                     return
             except OSError:
                 pass
+            finally:
+                probe.close()
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(

@@ -45,6 +45,8 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
     upsert and the answer (RETURNING) happen atomically, so an artwork deleted or made
     private meanwhile can neither fail the batch nor slip in. Portable to SQLite ≥ 3.35
     and PostgreSQL (the SELECT's WHERE also resolves SQLite's ON CONFLICT ambiguity).
+    ``viewed_at`` never moves back: two screens' batches for one artwork may commit in
+    the other order than their clocks were read (the load test caught it).
     """
     artwork_table = Artwork._meta.db_table
     impression_table = Impression._meta.db_table
@@ -57,7 +59,9 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
         FROM {artwork_table} a
         WHERE a.id IN ({placeholders}) AND (a.is_public OR a.created_by_id = %s)
         ON CONFLICT (user_id, artwork_id) DO UPDATE
-        SET viewed_at = excluded.viewed_at, source = excluded.source
+        SET viewed_at = CASE WHEN excluded.viewed_at > {impression_table}.viewed_at
+                             THEN excluded.viewed_at ELSE {impression_table}.viewed_at END,
+            source = excluded.source
         RETURNING artwork_id
     """  # noqa: S608 - table names come from model metadata, values are parameters
     moment = Impression._meta.get_field("viewed_at").get_db_prep_value(now, connection)
