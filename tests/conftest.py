@@ -11,7 +11,7 @@ from django.test import Client
 
 from bench.server import ServerProcess
 from tests.factories import UserFactory
-from tests.live import test_database_url
+from tests.live import live_database_url
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -79,7 +79,7 @@ def start_asgi_server(
         log = ARTIFACTS / "servers" / f"{request.node.name}-{len(started)}.log"
         log.unlink(missing_ok=True)
         server = ServerProcess(
-            test_database_url(),
+            live_database_url(),
             env={
                 # The same secret, so sessions made in the test verify in the server.
                 "SECRET_KEY": settings.SECRET_KEY,

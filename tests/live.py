@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.db import connection
 
 
-def test_database_url() -> str:
+def live_database_url() -> str:
     """The URL of the database the tests run on (pytest-django's ``test_…`` database)."""
     s = connection.settings_dict
     credentials = quote(s["USER"] or "", safe="")
