@@ -51,6 +51,8 @@ def production_environment(database_url: str) -> dict[str, str]:
     ``Secure`` and ``__Host-`` as in production (browsers accept them from 127.0.0.1).
     """
     env = dict(os.environ)
+    # A test run's switch (tests/browser/conftest.py); never the server's.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         DATABASE_URL=database_url,
         DEBUG="false",

@@ -6,8 +6,8 @@ fails for a URL missing from it: a new endpoint is covered by adding its one lin
 
 ``route`` is the URL pattern as Django spells it (``<uuid:pk>`` is an artwork id);
 ``access`` who may use it; ``writes`` that it changes state (so GET must be refused);
-``body`` a valid JSON body (``{artwork}`` stands for an artwork id); ``shows_art`` that its answer shows
-artworks (so it must never show another user's private ones).
+``body`` a valid JSON body (``{artwork}`` stands for an artwork id); ``shows_art``
+that its answer shows artworks (so it must never show another user's private ones).
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECURE_"))}
+    # Not the test run's own switches (the browser tests allow sync ORM calls in a loop).
+    skip = ("DEBUG", "SECURE_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
