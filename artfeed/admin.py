@@ -7,7 +7,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from artfeed.login import ThrottledAdminAuthenticationForm
 from artfeed.models import Artwork
+
+# The admin's login counts failures with the site's own (artfeed/throttle.py).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 def _count_of(relation: str) -> Coalesce:

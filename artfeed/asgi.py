@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
+from artfeed.bodylimit import BodyLimit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artfeed.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+# In front of Django, which reads a whole body before anything else could refuse it.
+application = BodyLimit(django_application, limit=settings.ARTFEED_MAX_REQUEST_BODY)

@@ -26,8 +26,11 @@ def _raw(name: str) -> str | None:
     return None if value is None or value.strip() == "" else value
 
 
-def duration(name: str, default: timedelta) -> timedelta:
-    """A positive duration: ``90`` (seconds), ``90s``, ``15m``, ``2h``, ``7d``, ``1w``, ISO 8601."""
+def duration(name: str, default: timedelta, *, zero_ok: bool = False) -> timedelta:
+    """A positive duration: ``90`` (seconds), ``90s``, ``15m``, ``2h``, ``7d``, ``1w``, ISO 8601.
+
+    With ``zero_ok``, ``0`` is accepted too (it switches the feature off).
+    """
     raw = _raw(name)
     if raw is None:
         return default
@@ -36,9 +39,10 @@ def duration(name: str, default: timedelta) -> timedelta:
         value = timedelta(seconds=float(match[1]) * _UNITS[match[2] or "s"])
     else:
         value = parse_duration(raw.strip())
-    if value is None or value <= timedelta(0):
+    if value is None or value < timedelta(0) or (value == timedelta(0) and not zero_ok):
+        kind = "a duration" if zero_ok else "a positive duration"
         raise ImproperlyConfigured(
-            f"{name}={raw!r} is not a positive duration (examples: 900, 30s, 15m, 2h, 7d)."
+            f"{name}={raw!r} is not {kind} (examples: 900, 30s, 15m, 2h, 7d)."
         )
     return value
 
@@ -143,3 +147,20 @@ def directory(name: str) -> Path | None:
             f"{name}={raw!r} must be an existing directory this process can write to."
         )
     return path
+
+
+_HEADER = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """The header a TLS-terminating proxy sets to ``https`` (e.g. ``X-Forwarded-Proto``),
+    as Django's ``SECURE_PROXY_SSL_HEADER`` wants it; None if unset."""
+    raw = _raw(name)
+    if raw is None:
+        return None
+    header = raw.strip()
+    if not _HEADER.match(header):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} must be a header name such as X-Forwarded-Proto."
+        )
+    return f"HTTP_{header.upper().replace('-', '_')}", "https"

@@ -25,6 +25,19 @@ def _declared_length(request: HttpRequest) -> int | None:
         return None
 
 
+def oversized_body(request: HttpRequest, limit: int) -> HttpResponse | None:
+    """413 when the body is larger than ``limit`` bytes (400 for a Content-Length that is
+    not a number), else None. A declared length is judged before anything is read; a
+    streamed (chunked) body declares none, so it is measured once read, which the ASGI
+    layer (artfeed/asgi.py) has already bounded by ``ARTFEED_MAX_REQUEST_BODY``."""
+    length = _declared_length(request)
+    if length is None:
+        return json_error(400, "Content-Length is not a number.")
+    if length > limit or (not length and len(request.body) > limit):
+        return json_error(413, f"The body is too large: at most {limit} bytes.")
+    return None
+
+
 def _csrf_rejection(request: HttpRequest) -> HttpResponse | None:
     # The middleware's own check, run after the login check so that an anonymous caller
     # learns it must log in (401) rather than that its token is wrong (403).
@@ -43,11 +56,18 @@ def _unreadable_form(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def api_view(*methods: str, max_body: Callable[[], int] | None = None) -> Callable[[View], View]:
+def api_view(
+    *methods: str,
+    max_body: Callable[[], int] | None = None,
+    login: bool = True,
+    csrf: bool = True,
+) -> Callable[[View], View]:
     """An endpoint for scripts and the display's JavaScript, answering in JSON:
     the wrong method is 405, an anonymous caller 401 (never a redirect to the login
     page), a declared body over ``max_body()`` bytes 413 before anything is read, an
-    unreadable multipart body 400, a failed CSRF check 403."""
+    unreadable multipart body 400, a failed CSRF check 403. ``login=False`` and
+    ``csrf=False`` are for the few endpoints browsers call on their own (CSP reports),
+    which change nothing."""
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
@@ -58,14 +78,12 @@ def api_view(*methods: str, max_body: Callable[[], int] | None = None) -> Callab
                 )
                 response["Allow"] = ", ".join(methods)
                 return response
-            if not request.user.is_authenticated:
+            if login and not request.user.is_authenticated:
                 return json_error(401, "Log in first: this endpoint needs a signed-in user.")
-            length = _declared_length(request)
-            if length is None:
-                return json_error(400, "Content-Length is not a number.")
-            if max_body is not None and length > max_body():
-                return json_error(413, f"The body is too large: at most {max_body()} bytes.")
-            rejection = _unreadable_form(request) or _csrf_rejection(request)
+            too_large = oversized_body(request, max_body()) if max_body is not None else None
+            if too_large is not None:
+                return too_large
+            rejection = _unreadable_form(request) or (_csrf_rejection(request) if csrf else None)
             if rejection is not None:
                 return rejection
             return view(request, *args, **kwargs)

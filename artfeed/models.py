@@ -93,3 +93,19 @@ class Artwork(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one (username, client address) pair since ``window_started_at``:
+    once they reach ``ARTFEED_LOGIN_MAX_FAILURES`` that pair waits out the window
+    (artfeed/throttle.py). Kept in the database so every app server counts alike."""
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of username and address
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["window_started_at"], name="login_throttle_window")]
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures since {self.window_started_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ Every variable is listed with its default in README.md ("Configuration").
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,36 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Transport and cookies (README, "Security"). ARTFEED_HTTPS says the site is reached over
+# HTTPS, directly or through a TLS proxy: cookies are then Secure and host-only
+# (``__Host-``), plain HTTP is redirected and browsers are told to stay on HTTPS.
+HTTPS = read.boolean("ARTFEED_HTTPS", not DEBUG)
+SECURE_PROXY_SSL_HEADER = read.proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = read.boolean("SECURE_SSL_REDIRECT", HTTPS)
+# A load balancer probes over plain HTTP and cannot follow a redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(
+    read.duration(
+        "SECURE_HSTS_SECONDS", timedelta(days=365 if HTTPS else 0), zero_ok=True
+    ).total_seconds()
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = read.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = read.boolean("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    # Host-only, Secure, path /: a sibling subdomain can neither set nor overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# The page hands its token to scripts in <meta name="csrf-token">; no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# A wall display is set up once and then left alone for months: its session lasts
+# SESSION_COOKIE_AGE after the last time it was used (renewed at most once a day by
+# artfeed.middleware.SessionRenewalMiddleware), so a screen that stays on never logs out
+# while a device unplugged for longer than that must log in again.
+SESSION_COOKIE_AGE = int(read.duration("SESSION_COOKIE_AGE", timedelta(days=30)).total_seconds())
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # kiosk browsers restart; the session must not end
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,15 +77,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "artfeed.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "artfeed.outage.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "artfeed.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "artfeed.middleware.NoCacheHtmlMiddleware",
+    "artfeed.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "artfeed.urls"
@@ -89,17 +123,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("pool", True)
+    # A request waits at most this long for a connection: while the database is down it
+    # gets a 503 with Retry-After (artfeed/outage.py) instead of hanging.
+    connect_timeout = read.duration("ARTFEED_DB_CONNECT_TIMEOUT", timedelta(seconds=10))
+    # A statement running longer is cancelled: a slow database costs one clear 503, never
+    # a worker stuck for good. 0 turns it off (e.g. for a long migration).
+    statement_timeout = read.duration(
+        "ARTFEED_DB_STATEMENT_TIMEOUT", timedelta(seconds=30), zero_ok=True
+    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("pool", {"timeout": connect_timeout.total_seconds()})
+    # After a database restart every pooled connection is dead; checking each one (an
+    # empty query) as it is taken turns that into a reconnect instead of a 503.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    options.setdefault("connect_timeout", max(2, math.ceil(connect_timeout.total_seconds())))
     # Only the hot statements of artfeed/sql.py are prepared (Django's own queries are
     # bound on the client and planned each time). Plan them once per connection: for
     # these index walks with a LIMIT the generic plan is the custom one, and PostgreSQL
     # would otherwise keep re-planning them, which costs more than running them.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c plan_cache_mode=force_generic_plan")
+    options.setdefault(
+        "options",
+        "-c plan_cache_mode=force_generic_plan"
+        f" -c statement_timeout={int(statement_timeout.total_seconds() * 1000)}",
+    )
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="") or None}
 else:
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Request bodies. The ASGI server hands Django a body only once it has all of it, so
+# artfeed/asgi.py refuses one declared or streamed (chunked) beyond ARTFEED_MAX_REQUEST_BODY
+# before reading it; file uploads (the admin's artwork images) are the only large ones.
+ARTFEED_MAX_REQUEST_BODY = read.positive_int(
+    "ARTFEED_MAX_REQUEST_BODY", 10 * 1024 * 1024, maximum=1024 * 1024 * 1024
+)
+# Form fields other than files: an impression batch is under 20 KB, an admin form far less.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -108,6 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Failed logins per username and address before that pair must wait (artfeed/throttle.py).
+ARTFEED_LOGIN_MAX_FAILURES = read.positive_int("ARTFEED_LOGIN_MAX_FAILURES", 5, maximum=1000)
+ARTFEED_LOGIN_LOCKOUT = read.duration("ARTFEED_LOGIN_LOCKOUT", timedelta(minutes=15))
 LOGIN_REDIRECT_URL = "display:page"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -5,11 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from artfeed import metrics_view, views
+from artfeed import csp, metrics_view, views
+from artfeed.login import LoginView
+
+handler500 = "artfeed.outage.server_error_view"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="display:page"), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", csp.report, name="csp-report"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("artworks/<uuid:pk>/image", views.artwork_image, name="artwork-image"),
     path("display/", include("display.urls")),

@@ -4,13 +4,15 @@ import mimetypes
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.http import require_safe
 
 from artfeed.http import json_error, wants_json
 from artfeed.models import Artwork
+from artfeed.outage import OUTAGES, RETRY_AFTER_SECONDS, log_outage
 
 # An artwork's file never changes under its id, so browsers may keep it for a year.
 # "private": the URL needs a session, shared caches must not hold private art.
@@ -38,3 +40,22 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if wants_json(request):
         return json_error(403, f"CSRF check failed: {reason}. Reload the page and try again.")
     return default_csrf_failure(request, reason)
+
+
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """``GET /healthz``: 200 ``{"status": "ok"}`` when the database answers ``SELECT 1``,
+    else 503 with Retry-After. No login, no session: for load balancers and monitors."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except OUTAGES as error:
+        response = JsonResponse(
+            {"status": "unavailable", "error": log_outage(request, error)}, status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    else:
+        response = JsonResponse({"status": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response

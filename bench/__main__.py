@@ -41,7 +41,11 @@ def _production_settings(url: str) -> None:
         DJANGO_SETTINGS_MODULE="bench.settings",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         LOG_LEVEL="WARNING",
+        # The loopback speaks plain HTTP (bench/server.py).
+        SECURE_SSL_REDIRECT="false",
     )
+    # Loading millions of rows takes single statements far past a request's timeout.
+    os.environ.setdefault("ARTFEED_DB_STATEMENT_TIMEOUT", "0")
     # Shared with the server it starts: sessions made here must verify there.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 

@@ -1,9 +1,15 @@
-"""The production server, started by the bench: uvicorn, the ASGI app, one worker,
-DEBUG off, on a free loopback port."""
+"""The production server as the bench and the tests start it: uvicorn serving
+``artfeed.asgi:application``, one worker, DEBUG off, on a free loopback port.
+
+``ServerProcess`` starts it, waits until ``/healthz`` answers, stops it by its own pid and
+restarts it on the same port (the fault tests' "app server restarted").
+"""
 
 from __future__ import annotations
 
+import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,8 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from bench.load import fetch, request_bytes
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -28,6 +33,10 @@ class Server:
     def authority(self) -> str:
         return f"{self.host}:{self.port}"
 
+    @property
+    def url(self) -> str:
+        return f"http://{self.authority}"
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -36,61 +45,129 @@ def free_port() -> int:
 
 
 def production_environment(database_url: str) -> dict[str, str]:
-    """The bench process's own settings (see ``bench.__main__``) with DEBUG off."""
+    """This process's environment with DEBUG off and the database given.
+
+    The loopback speaks plain HTTP, so nothing is redirected to HTTPS; cookies stay
+    ``Secure`` and ``__Host-`` as in production (browsers accept them from 127.0.0.1).
+    """
     env = dict(os.environ)
+    # A test run's switch (tests/browser/conftest.py); never the server's.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         DATABASE_URL=database_url,
         DEBUG="false",
         ALLOWED_HOSTS=f"{HOST},localhost",
+        SECURE_SSL_REDIRECT="false",
         LOG_LEVEL="WARNING",
     )
     return env
 
 
+class ServerProcess:
+    """One uvicorn process on a port chosen once, so a restart comes back where the
+    clients expect it. ``env`` adds to (or overrides) the production environment."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        settings_module: str = "artfeed.settings",
+        env: dict[str, str] | None = None,
+        log: Path | None = None,
+    ) -> None:
+        self.server = Server(HOST, free_port())
+        self.env = production_environment(database_url)
+        self.env["DJANGO_SETTINGS_MODULE"] = settings_module
+        self.env.update(env or {})
+        self.log = log
+        self._process: subprocess.Popen | None = None
+        self._log_file: IO[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def start(self, timeout: float = 60) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "artfeed.asgi:application",
+            "--host",
+            self.server.host,
+            "--port",
+            str(self.server.port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        if self.log is not None:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            self._log_file = self.log.open("ab")
+        self._process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT if self._log_file else None,
+        )
+        self._wait_until_up(timeout)
+
+    def stop(self, timeout: float = 15) -> None:
+        """Stop gracefully (SIGTERM: uvicorn finishes what it is serving), then for good."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def _wait_until_up(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process is None or self._process.poll() is not None:
+                code = self._process.returncode if self._process else None
+                raise RuntimeError(f"The server exited with status {code}.{self._log_tail()}")
+            # Blocking, not asyncio: callers may already run an event loop (Playwright).
+            probe = http.client.HTTPConnection(self.server.host, self.server.port, timeout=5)
+            try:
+                probe.request("GET", "/healthz")
+                if probe.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                probe.close()
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(
+            f"The server did not answer on {self.server.authority} in {timeout:.0f} s."
+            f"{self._log_tail()}"
+        )
+
+    def _log_tail(self) -> str:
+        if self.log is None or not self.log.exists():
+            return ""
+        return "\n" + "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
+
+
 @contextmanager
 def running(database_url: str, *, settings_module: str = "bench.settings") -> Iterator[Server]:
-    """Start the server, wait until it answers, and stop it (by its own pid) afterwards."""
-    port = free_port()
-    env = production_environment(database_url)
-    env["DJANGO_SETTINGS_MODULE"] = settings_module
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "artfeed.asgi:application",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    server = Server(HOST, port)
+    """Start the server, wait until it answers, and stop it afterwards."""
+    process = ServerProcess(database_url, settings_module=settings_module)
+    process.start()
     try:
-        _wait_until_up(server, process)
-        yield server
+        yield process.server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(server: Server, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    probe = request_bytes("GET", "/bench/trivial/", host=server.authority)
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The server exited with status {process.returncode}.")
-        try:
-            if fetch(server.host, server.port, probe).status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"The server did not answer on {server.authority} in {timeout:.0f} s.")
+        process.stop()

@@ -50,8 +50,8 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
     Two batches of one user may run at once (two screens, a retry racing a beacon), and
     a backfill may run beside them: rows are written in artwork id order, as a backfill
     writes them, so they all take row locks in one order and wait for each other instead
-    of deadlocking; ``viewed_at`` only moves forward, so the batch that started first
-    but commits last cannot set it before ``first_viewed_at`` (a check constraint).
+    of deadlocking; ``viewed_at`` never moves back, so the batch that started first but
+    commits last cannot set it before ``first_viewed_at`` (a check constraint).
     """
     artwork_table = Artwork._meta.db_table
     impression_table = Impression._meta.db_table

@@ -13,19 +13,19 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from artfeed.http import View, json_error
+from artfeed.outage import OUTAGES, RETRY_AFTER_SECONDS, outage_message
 from impressions import metrics
 from impressions.services import RecordedBatch
 
 log = logging.getLogger("impressions.batch")
 
 # What a database outage looks like from Django: a refused or dropped connection, a
-# timed-out pool, a deadlock victim. The batch was not written; the recorder retries.
-DATABASE_DOWN = (OperationalError, InterfaceError)
-RETRY_AFTER_SECONDS = 5
+# timed-out pool or statement, a deadlock victim. The batch was not written; the
+# recorder retries.
+DATABASE_DOWN = OUTAGES
 
 # Client mistakes are warnings (a broken display, an expired session); failures errors.
 _LEVEL_OF_OUTCOME = {"ok": logging.INFO, "rejected-all": logging.INFO, "failed": logging.ERROR}
@@ -53,11 +53,7 @@ def batch_answer(recorded: RecordedBatch) -> JsonResponse:
 def database_unavailable(*, attempted: int | None, cause: BaseException) -> JsonResponse:
     """503 with ``Retry-After``: nothing was written and nothing is lost, the recorder
     keeps the ids and sends them again."""
-    response = json_error(
-        503,
-        "The database is unavailable right now; nothing was recorded. "
-        f"Send the batch again in {RETRY_AFTER_SECONDS} seconds.",
-    )
+    response = json_error(503, f"{outage_message(cause)} Nothing was recorded.")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response.failure = _Failure(attempted, cause)  # type: ignore[attr-defined]
     return response

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
+from bench.server import ServerProcess
 from tests.factories import UserFactory
+from tests.live import live_database_url
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -41,9 +47,13 @@ def django_db_modify_db_settings(
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static() -> None:
-    """Pages link hashed static files: make sure the manifest exists (``make test`` has
-    already collected them; a bare ``pytest`` does it here)."""
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+    """Pages link hashed static files, and live servers serve the collected copies: make
+    sure they are there and not older than the sources (``make test`` has collected
+    them already; a bare ``pytest`` after an edit does it here)."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    sources = [p for d in settings.STATICFILES_DIRS for p in Path(d).rglob("*") if p.is_file()]
+    newest = max((p.stat().st_mtime for p in sources), default=0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -77,3 +87,46 @@ def csrf_client(user) -> Client:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def start_asgi_server(
+    transactional_db, settings, request
+) -> Iterator[Callable[..., ServerProcess]]:
+    """Start the production server against the test database, for end-to-end tests:
+    ``server = start_asgi_server(ARTFEED_VIEWABLE_MS="1500")`` runs
+    ``uvicorn artfeed.asgi:application`` (one worker, DEBUG off, cookies ``Secure`` and
+    ``__Host-``) in a subprocess on a free loopback port; ``server.url`` is its address,
+    ``server.restart()`` restarts it on the same port. Keyword arguments are environment
+    variables for it. Stopped after the test; its log is kept under test-artifacts/.
+
+    PostgreSQL only: the subprocess sees what the test wrote because the test runs in
+    transactional mode (committed rows) on a database another process can open. On
+    SQLite the test database lives in this process's memory, so such tests are skipped.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("the live ASGI server needs PostgreSQL (SQLite's test database is in memory)")
+    started: list[ServerProcess] = []
+
+    def start(**env: str) -> ServerProcess:
+        log = ARTIFACTS / "servers" / f"{request.node.name}-{len(started)}.log"
+        log.unlink(missing_ok=True)
+        server = ServerProcess(
+            live_database_url(),
+            env={
+                # The same secret, so sessions made in the test verify in the server.
+                "SECRET_KEY": settings.SECRET_KEY,
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                "STATIC_ROOT": str(settings.STATIC_ROOT),
+                "LOG_LEVEL": "WARNING",
+                **env,
+            },
+            log=log,
+        )
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -99,9 +99,15 @@ body.addEventListener("impressionsRecorded", (event) => {
 });
 
 async function decoded(img) {
-  // decode() resolves once the pixels are ready to paint; a broken image rejects.
+  // decode() resolves once the pixels are ready to paint; a broken image rejects. So can
+  // an image that loaded before the call (a server-rendered first frame): Chromium may
+  // reject decode() for it although it is painted, which a loaded size tells apart.
   if (!img) return;
-  await img.decode();
+  try {
+    await img.decode();
+  } catch (error) {
+    if (!(img.complete && img.naturalWidth > 0)) throw error;
+  }
 }
 
 // Resolves true once the incoming frame is on screen and the old one released; false

@@ -1,0 +1,101 @@
+"""Oversized bodies are refused before they are read in full, declared or chunked."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from artfeed.bodylimit import BodyLimit
+
+LIMIT = 1000
+
+
+class Recorder:
+    """An ASGI app that reads the whole body, as Django's handler does."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    async def __call__(self, scope, receive, send) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.bodies.append(body)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+def serve(headers: dict[str, str], chunks: list[bytes], path: str = "/api/impressions/"):
+    """Run one request through BodyLimit; return (status, body, app, chunks read)."""
+    app = Recorder()
+    sent: list[dict] = []
+    pending = [
+        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+        for i, c in enumerate(chunks)
+    ]
+    read = 0
+
+    async def receive():
+        nonlocal read
+        read += 1
+        return pending.pop(0)
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+    }
+    # In a thread of its own: a browser test may have left an event loop in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, BodyLimit(app, limit=LIMIT)(scope, receive, send)).result()
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], body, app, read
+
+
+def test_a_body_declared_too_large_is_refused_without_reading_it():
+    status, body, app, read = serve({"content-length": str(LIMIT + 1)}, [b"x" * 10] * 200)
+
+    assert status == 413
+    assert f"at most {LIMIT} bytes" in json.loads(body)["error"]
+    assert read == 0 and app.bodies == []
+
+
+def test_a_chunked_body_is_cut_off_as_soon_as_it_passes_the_limit():
+    status, _, app, read = serve({"transfer-encoding": "chunked"}, [b"x" * 300] * 100)
+
+    assert status == 413
+    assert read == 4  # 1200 bytes read of 30,000 sent
+    assert app.bodies == []
+
+
+def test_a_chunked_body_within_the_limit_reaches_the_app_whole():
+    status, _, app, _ = serve({"transfer-encoding": "chunked"}, [b"a" * 400, b"b" * 400])
+
+    assert status == 200
+    assert app.bodies == [b"a" * 400 + b"b" * 400]
+
+
+def test_a_declared_body_within_the_limit_passes_untouched():
+    status, _, app, _ = serve({"content-length": "5"}, [b"hello"])
+
+    assert status == 200 and app.bodies == [b"hello"]
+
+
+def test_a_content_length_that_is_not_a_number_is_400():
+    status, body, app, _ = serve({"content-length": "lots"}, [b""], path="/display/")
+
+    assert status == 400 and app.bodies == []
+    assert b"Content-Length" in body
+
+
+def test_form_data_is_capped_well_below_the_file_upload_limit(settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 256 * 1024
+    assert settings.ARTFEED_MAX_REQUEST_BODY >= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
