@@ -146,3 +146,10 @@ ARTFEED_BATCH_MAX = read.positive_int("ARTFEED_BATCH_MAX", 200, maximum=10_000)
 ARTFEED_DAILY_GENERATIONS = read.positive_int("ARTFEED_DAILY_GENERATIONS", 100)
 ARTFEED_TRACKING_SINCE = read.moment("ARTFEED_TRACKING_SINCE")
 ARTFEED_GENERATOR = read.choice("ARTFEED_GENERATOR", "procedural", ("procedural", "openai"))
+
+# The OpenAI-compatible image backend (README, "Generators"): required only when chosen.
+_openai = "ARTFEED_GENERATOR=openai" if ARTFEED_GENERATOR == "openai" else None
+ARTFEED_OPENAI_BASE_URL = read.http_url("ARTFEED_OPENAI_BASE_URL", required_because=_openai)
+ARTFEED_OPENAI_API_KEY = read.text("ARTFEED_OPENAI_API_KEY", required_because=_openai)
+ARTFEED_OPENAI_MODEL = read.text("ARTFEED_OPENAI_MODEL", required_because=_openai)
+ARTFEED_OPENAI_TIMEOUT = read.duration("ARTFEED_OPENAI_TIMEOUT", timedelta(seconds=60))
