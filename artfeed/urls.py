@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("artworks/<uuid:pk>/image", views.artwork_image, name="artwork-image"),
+    path("artworks/", include("display.artwork_urls")),
     path("display/", include("display.urls")),
     path("api/", include("impressions.urls")),
     path("admin/", admin.site.urls),
