@@ -116,7 +116,7 @@ class Hub:
                         async for notify in listener.notifies(timeout=HEALTH_CHECK_SECONDS):
                             self._deliver(notify.payload)
                         await listener.execute("SELECT 1")  # raises if the link is dead
-            except psycopg.Error as error:
+            except Exception as error:  # whatever it was, a listener that stops is worse
                 self._listening.clear()
                 logger.warning("live updates: listener lost (%s); retrying in %gs", error, backoff)
             await asyncio.sleep(backoff)

@@ -65,7 +65,17 @@ def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterato
     }
     command = [sys.executable, "-m", "uvicorn", "artfeed.asgi:application"]
     server = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            *command,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--timeout-graceful-shutdown",
+            "1",
+        ],  # fmt: skip
         cwd=ROOT,
         env=environment,
     )

@@ -19,8 +19,9 @@ from artfeed.generation.procedural import choose_style
 from artfeed.generation.registry import get_generator
 from artfeed.models import Artwork
 
-# Requests with the same inputs within one window are one request: a double click, a
-# retry after a dropped connection, two tabs submitting at once.
+# Requests with the same inputs in one window (or the window before: a double click
+# across a window's edge) are one request: a double click, a retry after a dropped
+# connection, two tabs submitting at once.
 IDEMPOTENCY_WINDOW_SECONDS = 60
 
 
@@ -43,9 +44,11 @@ class Generation:
     daily_limit: int
 
 
-def request_key(*, user: AbstractBaseUser, request: GenerationRequest, now: datetime) -> str:
+def request_key(
+    *, user: AbstractBaseUser, request: GenerationRequest, now: datetime, windows_ago: int = 0
+) -> str:
     """The idempotency key: sha256 hex of the user, the normalised inputs and the window."""
-    bucket = int(now.timestamp()) // IDEMPOTENCY_WINDOW_SECONDS
+    bucket = int(now.timestamp()) // IDEMPOTENCY_WINDOW_SECONDS - windows_ago
     parts = [user.pk, request.prompt, request.style, request.mood, request.bpm, request.energy]
     encoded = json.dumps([*parts, bucket], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
@@ -67,8 +70,8 @@ def generate_artwork(
     """Make an artwork from ``request`` for ``user`` with the configured generator.
 
     Private to the user and fresh (first in their feed) for ``ARTFEED_FRESH_TTL``. The
-    same request within a minute returns the artwork already made, even when two such
-    requests race (the unique (creator, request_key) constraint decides; the loser
+    same request in the same minute or the next returns the artwork already made, even
+    when two such requests race (the unique (creator, request_key) constraint decides; the loser
     returns the winner's row), and does not count against the quota again. Without a
     style, one is chosen from the prompt, leaning towards ``style_weights`` (the styles
     the user likes).
@@ -82,9 +85,10 @@ def generate_artwork(
     if req.style is not None and req.style not in generator.styles:
         raise ValueError(f"style must be one of {', '.join(generator.styles)} (got {req.style!r})")
     key = request_key(user=user, request=req, now=now)
+    previous = request_key(user=user, request=req, now=now, windows_ago=1)
     limit = settings.ARTFEED_DAILY_GENERATIONS
 
-    existing = _made_before(user, key)
+    existing = _made_before(user, key, previous)
     if existing is not None:
         return Generation(existing, False, generations_used(user, now=now), limit)
     used = generations_used(user, now=now)
@@ -126,5 +130,5 @@ def generate_artwork(
     return Generation(artwork, True, used, limit)
 
 
-def _made_before(user: AbstractBaseUser, key: str) -> Artwork | None:
-    return Artwork.objects.filter(created_by=user, request_key=key).first()
+def _made_before(user: AbstractBaseUser, *keys: str) -> Artwork | None:
+    return Artwork.objects.filter(created_by=user, request_key__in=keys).first()

@@ -52,12 +52,21 @@ def test_the_same_request_within_a_minute_is_the_same_artwork(user):
     assert Artwork.objects.count() == 1
 
 
+def test_a_double_click_across_the_minutes_edge_is_one_artwork_too(user):
+    before_the_edge = NOON.replace(second=59, microsecond=900_000)
+
+    first = make(user, now=before_the_edge)
+    again = make(user, now=before_the_edge + timedelta(seconds=0.2))
+
+    assert again.artwork == first.artwork and not again.created
+
+
 def test_other_inputs_or_a_later_minute_make_a_new_artwork(user):
     first = make(user, style="waves")
 
     assert make(user, style="rings").artwork != first.artwork
     assert make(user, style="waves", bpm=120).artwork != first.artwork
-    assert make(user, style="waves", now=NOON + timedelta(minutes=1)).artwork != first.artwork
+    assert make(user, style="waves", now=NOON + timedelta(minutes=2)).artwork != first.artwork
     assert make(UserFactory(), style="waves").artwork != first.artwork
 
 
