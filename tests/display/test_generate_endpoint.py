@@ -249,3 +249,14 @@ def test_each_user_has_their_own_quota_and_artworks(alice_client, settings):
     generated_earlier(bob, 1)
 
     assert htmx_post(alice_client).status_code == 200
+
+
+def test_without_javascript_a_refusal_is_the_form_page_with_the_message(alice_client):
+    response = alice_client.post(URL, {"prompt": "", "mood": "calm"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.startswith("<!doctype html>")
+    assert "prompt must not be empty" in html
+    assert 'value="calm"' in html  # what was typed is kept
+    assert not Artwork.objects.exists()
