@@ -21,12 +21,15 @@ static: setup
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 # The embedded default: SQLite, the demo user and the demo pool, served over ASGI.
+# The displays' event streams never end by themselves: on Ctrl-C they get 3 s, then
+# the browsers reconnect to whatever serves next and catch up.
 run: export DEBUG ?= true
 run: static
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
 	@echo "artfeed is serving at http://$(HOST):$(PORT)/display/ (Ctrl-C stops it)"
-	$(BIN)/uvicorn artfeed.asgi:application --host $(HOST) --port $(PORT) --log-level warning
+	$(BIN)/uvicorn artfeed.asgi:application --host $(HOST) --port $(PORT) --log-level warning \
+		--timeout-graceful-shutdown 3
 
 # The whole suite on the database DATABASE_URL names (SQLite when unset). Browser
 # tests run when Chromium is at /usr/bin/chromium and are skipped, saying so, when not.

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -7,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from artfeed.images import BadImage, content_digest, identify
 from artfeed.login import ThrottledAdminAuthenticationForm
 from artfeed.models import Artwork
 
@@ -35,8 +39,42 @@ def _linked_count(artwork: Artwork, relation: str) -> str:
     return format_html('<a href="{}?artwork={}">{}</a>', url, artwork.pk, count)
 
 
+class ArtworkForm(forms.ModelForm):
+    """Checks an uploaded image by its bytes (as ``import_artworks`` does) and names the
+    stored file by what it really is."""
+
+    class Meta:
+        model = Artwork
+        fields = [  # every editable field
+            "title", "prompt", "style", "image", "origin", "created_by", "is_public", "fresh_until",
+        ]  # fmt: skip
+
+    def clean_image(self) -> Any:
+        upload = self.cleaned_data.get("image")
+        if upload and "image" in self.changed_data:
+            content = upload.read()
+            upload.seek(0)
+            try:
+                kind = identify(content)
+            except BadImage as error:
+                raise forms.ValidationError(f"This file {error}.") from error
+            upload.name = f"upload.{kind.extension}"
+            self.content_hash = content_digest(content)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The table's check constraints, said in words before the database says no.
+        if data.get("origin") == Artwork.Origin.GENERATED and not data.get("created_by"):
+            self.add_error("created_by", "A generated artwork needs the user who made it.")
+        if data.get("fresh_until") and data.get("origin") != Artwork.Origin.GENERATED:
+            self.add_error("fresh_until", "Only generated artworks can be fresh.")
+        return data
+
+
 @admin.register(Artwork)
 class ArtworkAdmin(admin.ModelAdmin):
+    form = ArtworkForm
     list_display = [
         "title",
         "style",
@@ -77,3 +115,18 @@ class ArtworkAdmin(admin.ModelAdmin):
     @admin.display(description="votes", ordering="counted_votes")
     def vote_count(self, artwork: Artwork) -> str:
         return _linked_count(artwork, "votes")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Artwork | None = None) -> list[str]:
+        # Browsers keep an image for a year under its artwork's id: it is set once, on add.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj is None else [*fields, "image"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"origin": Artwork.Origin.IMPORTED, **super().get_changeform_initial_data(request)}
+
+    def save_model(
+        self, request: HttpRequest, obj: Artwork, form: ArtworkForm, change: bool
+    ) -> None:
+        if hasattr(form, "content_hash"):
+            obj.content_hash = form.content_hash
+        super().save_model(request, obj, form, change)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from artfeed.generation.base import GenerationRequest
 from artfeed.generation.procedural import MOODS, STYLES, ProceduralGenerator
+from artfeed.images import content_digest
 from artfeed.models import Artwork
 
 DEMO_USERNAME = "demo"
@@ -107,17 +106,10 @@ def seed_demo(*, artworks: int = 64, password: str = DEMO_PASSWORD) -> DemoResul
                 style=image.style,
                 origin=Artwork.Origin.POOL,
                 is_public=True,
-                content_hash=digest,
                 created_at=now - timedelta(minutes=5 * (artworks - index)),
             )
-            artwork.image.save(
-                f"{artwork.id}.{image.extension}", ContentFile(image.content), save=False
-            )
+            artwork.attach_image(image.content, extension=image.extension)
             artwork.save()
             existing.add(digest)
             created += 1
     return DemoResult(user, created_user, created, Artwork.objects.count())
-
-
-def content_digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()

@@ -164,3 +164,25 @@ def proxy_ssl_header(name: str) -> tuple[str, str] | None:
             f"{name}={raw!r} must be a header name such as X-Forwarded-Proto."
         )
     return f"HTTP_{header.upper().replace('-', '_')}", "https"
+
+
+def text(name: str, *, required_because: str | None = None) -> str:
+    """Free text, "" when unset; ``required_because`` (e.g. ``"ARTFEED_GENERATOR=openai"``)
+    makes it mandatory and says why in the error."""
+    raw = _raw(name)
+    if raw is not None:
+        return raw.strip()
+    if required_because:
+        raise ImproperlyConfigured(f"{name} must be set when {required_because}.")
+    return ""
+
+
+def http_url(name: str, *, required_because: str | None = None) -> str:
+    """An ``http://`` or ``https://`` URL without a trailing slash, "" when unset."""
+    value = text(name, required_because=required_because)
+    if value and not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be an http:// or https:// URL "
+            "(example: https://api.openai.com/v1)."
+        )
+    return value.rstrip("/")

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from artfeed.images import content_digest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -34,6 +37,12 @@ class ArtworkQuerySet(models.QuerySet["Artwork"]):
         """The user's own generated artworks still inside their freshness window."""
         now = now or timezone.now()
         return self.filter(created_by=user, fresh_until__gt=now)
+
+    def generated_today_by(self, user: AbstractBaseUser, *, now: datetime) -> ArtworkQuerySet:
+        """What the user generated since midnight UTC: their daily quota counts these."""
+        midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        generated = Artwork.Origin.GENERATED
+        return self.filter(created_by=user, origin=generated, created_at__gte=midnight)
 
 
 class Artwork(models.Model):
@@ -93,6 +102,12 @@ class Artwork(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def attach_image(self, content: bytes, *, extension: str) -> None:
+        """Store ``content`` as this artwork's image file (named after its id) and record
+        its content hash; the row itself is left for the caller to save."""
+        self.content_hash = content_digest(content)
+        self.image.save(f"{self.id}.{extension}", ContentFile(content), save=False)
 
 
 class LoginThrottle(models.Model):

@@ -215,3 +215,10 @@ ARTFEED_GENERATOR = read.choice("ARTFEED_GENERATOR", "procedural", ("procedural"
 # it is checked here so a missing directory stops start-up instead of the first batch.
 ARTFEED_METRICS_TOKEN = read.secret("ARTFEED_METRICS_TOKEN")
 PROMETHEUS_MULTIPROC_DIR = read.directory("PROMETHEUS_MULTIPROC_DIR")
+
+# The OpenAI-compatible image backend (README, "Generators"): required only when chosen.
+_openai = "ARTFEED_GENERATOR=openai" if ARTFEED_GENERATOR == "openai" else None
+ARTFEED_OPENAI_BASE_URL = read.http_url("ARTFEED_OPENAI_BASE_URL", required_because=_openai)
+ARTFEED_OPENAI_API_KEY = read.text("ARTFEED_OPENAI_API_KEY", required_because=_openai)
+ARTFEED_OPENAI_MODEL = read.text("ARTFEED_OPENAI_MODEL", required_because=_openai)
+ARTFEED_OPENAI_TIMEOUT = read.duration("ARTFEED_OPENAI_TIMEOUT", timedelta(seconds=60))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("artworks/<uuid:pk>/image", views.artwork_image, name="artwork-image"),
+    path("artworks/", include("display.artwork_urls")),
     path("display/", include("display.urls")),
     path("api/", include("impressions.urls")),
     path("admin/", admin.site.urls),

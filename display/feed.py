@@ -25,7 +25,17 @@ from artfeed.models import Artwork
 from display.lanes import first_lanes, rerun_lane
 from display.leases import LEASE_SLACK, claim, release_expired, remember_screen
 
-Lane = Literal["fresh", "unseen", "rerun"]
+# "pushed": not from the feed but sent to the screen (the user's own new artwork, made
+# on another screen, after its fresh window: display.pins).
+Lane = Literal["fresh", "unseen", "rerun", "pushed"]
+
+# Why a frame was chosen, in the words of the provenance overlay (key i).
+REASONS: dict[str, str] = {
+    "fresh": "New: you made it moments ago.",
+    "unseen": "Not seen by you yet: the newest art you have not seen.",
+    "rerun": "Everything new is seen: the one you saw least recently (liked ones first).",
+    "pushed": "Sent to this screen as soon as it was ready.",
+}
 
 # Candidates fetched beyond the limit, in case another screen claims some meanwhile.
 SPARE = 3
@@ -35,6 +45,10 @@ SPARE = 3
 class Frame:
     artwork: Artwork
     lane: Lane
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.lane]
 
 
 def _candidates(

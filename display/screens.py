@@ -35,14 +35,15 @@ def new_screen_key() -> str:
 
 def screen_settings(request: HttpRequest) -> ScreenSettings:
     """The screen named by ``?screen=`` (else the page's cookie, else a new name) and its
-    dwell from ``?dwell=`` seconds (else ``ARTFEED_DWELL``)."""
-    key = request.GET.get("screen") or request.COOKIES.get(SCREEN_COOKIE) or new_screen_key()
+    dwell from ``?dwell=`` seconds (else ``ARTFEED_DWELL``); a POST carries them in its body."""
+    fields = request.POST if request.method == "POST" else request.GET
+    key = fields.get("screen") or request.COOKIES.get(SCREEN_COOKIE) or new_screen_key()
     if not _SCREEN_KEY.match(key):
         raise BadScreenSettings(
             "screen must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
             "or digit."
         )
-    raw_dwell = request.GET.get("dwell")
+    raw_dwell = fields.get("dwell")
     if raw_dwell is None or raw_dwell == "":
         dwell = settings.ARTFEED_DWELL
     else:

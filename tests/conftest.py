@@ -45,6 +45,11 @@ def django_db_modify_db_settings(
         test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static() -> None:
     """Pages link hashed static files, and live servers serve the collected copies: make

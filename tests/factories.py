@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import zlib
+from datetime import datetime, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -14,6 +15,9 @@ SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9">'
     b'<rect width="16" height="9" fill="#c96"/></svg>'
 )
+# The shape of a JPEG and a WebP (markers and chunk headers), enough to be told apart.
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
+WEBP_BYTES = b"RIFF" + (26).to_bytes(4, "little") + b"WEBPVP8L" + b"\x0e\x00\x00\x00" + b"\x00" * 14
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -63,3 +67,33 @@ class VoteFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     artwork = factory.SubFactory(ArtworkFactory)
     value = Vote.Value.UP
+
+
+def png_bytes() -> bytes:
+    """A real 1x1 PNG (signature, IHDR, IDAT, IEND with their CRCs)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data).to_bytes(4, "big")
+        return len(data).to_bytes(4, "big") + kind + data + crc
+
+    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    pixels = zlib.compress(b"\x00\xc0\x60\x30")
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def generated_earlier(user, count: int, *, before: datetime | None = None) -> None:
+    """``count`` artworks ``user`` generated just before ``before`` (default now): rows
+    only, no files, in one statement (the daily quota counts rows)."""
+    before = before or timezone.now()
+    Artwork.objects.bulk_create(
+        Artwork(
+            title=f"earlier {i}",
+            image="art/earlier.svg",
+            origin=Artwork.Origin.GENERATED,
+            is_public=False,
+            created_by=user,
+            created_at=before - timedelta(milliseconds=i + 1),
+        )
+        for i in range(count)
+    )

@@ -44,6 +44,7 @@ class GenerationError(Exception):
 
 class Generator(Protocol):
     name: str
+    styles: tuple[str, ...]  # the styles a request may name
 
     def generate(self, request: GenerationRequest) -> GeneratedImage: ...
 

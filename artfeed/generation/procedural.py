@@ -40,6 +40,7 @@ __all__ = [
     "ProceduralGenerator",
     "choose_style",
     "normalise_prompt",
+    "title_for",
 ]
 
 WIDTH, HEIGHT = 1920, 1080
@@ -1101,6 +1102,12 @@ def _resolve_mood(mood: str | None, prompt: str) -> tuple[_Mood | None, _Mood]:
     )
 
 
+def title_for(request: GenerationRequest, style: str) -> str:
+    """A title in the procedural generator's manner, for backends that draw no title."""
+    named, _ = _resolve_mood(request.mood, request.prompt)
+    return _title(request.prompt, style, named, _digest("title", request.prompt, style))
+
+
 def _hue_hint(prompt: str) -> float | None:
     return next((_HUE_HINTS[w] for w in _WORD.findall(prompt) if w in _HUE_HINTS), None)
 
@@ -1109,6 +1116,7 @@ class ProceduralGenerator:
     """Offline SVG art, deterministic from its inputs, a few milliseconds an image."""
 
     name = "procedural"
+    styles = STYLES
 
     def generate(self, request: GenerationRequest) -> GeneratedImage:
         """Render ``request`` as SVG; raise ``ValueError`` naming the field if it is invalid."""

@@ -19,16 +19,27 @@ const fromUrl = new URL(location.href).searchParams.get("screen");
 const screen = fromUrl || localStorage.getItem(SCREEN_STORE) || body.dataset.screen;
 localStorage.setItem(SCREEN_STORE, screen);
 document.cookie = `artfeed_screen=${encodeURIComponent(screen)}; path=/; max-age=31536000; samesite=lax`;
+body.dataset.screen = screen; // what generate.js and live.js send as this screen
 
 let timer = null;
 let paused = false;
 let fetching = false;
 let stale = false; // the staged frame was dropped: fetch again at once
 let abandon = null; // while a staged frame decodes: gives up on it
+// Until this moment (ms since the epoch) the frame on screen is pinned: no timer and no
+// other pushed frame replaces it. Only a key press of the viewer does (skip()).
+let pinnedUntil = 0;
 
 function schedule(delay = dwellMs) {
   clearTimeout(timer);
+  delay = Math.max(delay, pinnedUntil - Date.now());
   if (!paused) timer = setTimeout(fetchNext, delay);
+}
+
+async function pinReleased() {
+  while (Date.now() < pinnedUntil) {
+    await new Promise((resolve) => setTimeout(resolve, pinnedUntil - Date.now()));
+  }
 }
 
 async function fetchNext() {
@@ -73,6 +84,7 @@ upNext.addEventListener("htmx:afterRequest", (event) => {
 
 upNext.addEventListener("htmx:afterSwap", async () => {
   const incoming = upNext.firstElementChild;
+  await pinReleased(); // a frame pinned while this one was on its way keeps its time
   const presented = incoming ? await present(incoming) : false;
   fetching = false;
   if (stale) schedule(0);
@@ -122,7 +134,7 @@ async function present(incoming) {
     });
     if (await Promise.race([decoded(img).then(() => false), dropped])) return false;
   } catch {
-    upNext.replaceChildren(); // unreadable image: keep the current frame
+    incoming.remove(); // unreadable image: keep the current frame
     return false;
   } finally {
     abandon = null;
@@ -159,12 +171,44 @@ if (first) {
 }
 schedule();
 
+// Pinned frames (DESIGN.md: "What I just made shows now"). generate.js (the artwork
+// just made here) and live.js (one made on another screen) dispatch "artfeed:pin" with
+// the frame element: it is shown at once, or right after the frame pinned before it,
+// and stays for its data-pin-ms before the loop goes on. A frame already on screen
+// (pushed back to the screen that made it) is not shown twice.
+let arriving = Promise.resolve();
+document.addEventListener("artfeed:pin", (event) => {
+  const frame = event.detail.element;
+  arriving = arriving.then(() => pin(frame));
+});
+
+async function pin(frame) {
+  await pinReleased();
+  const id = frame.dataset.artworkId;
+  if ([...stage.querySelectorAll(".frame:not(.leaving)")].some((f) => f.dataset.artworkId === id)) {
+    return;
+  }
+  const pinMs = Number(frame.dataset.pinMs || 0);
+  pinnedUntil = Date.now() + pinMs + FADE_MS; // holds the loop off while it decodes and fades in
+  const presented = await present(frame);
+  pinnedUntil = presented ? Date.now() + pinMs : 0;
+  schedule();
+}
+
+// The viewer asks for the next frame (→, or a dislike: votes.js dispatches
+// "artfeed:skip"): that overrides a pin.
+function skip() {
+  pinnedUntil = 0;
+  fetchNext();
+}
+document.addEventListener("artfeed:skip", skip);
+
 // Keys: → next now, space pause/resume, f full screen.
 document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, textarea, select")) return;
   if (event.key === "ArrowRight") {
     event.preventDefault();
-    fetchNext();
+    skip();
   } else if (event.key === " ") {
     event.preventDefault();
     paused = !paused;

@@ -25,6 +25,7 @@ class Endpoint:
     body: str = ""  # a valid body; "{artwork}" stands for the artwork id
     shows_art: bool = False
     api: bool = False  # answers in JSON (401 for anonymous callers, not a redirect)
+    asgi_only: bool = False  # a stream: the test client's WSGI-like calls get a 503
 
     def path(self, artwork: object = "00000000-0000-0000-0000-000000000000") -> str:
         return "/" + self.route.replace("<uuid:pk>", str(artwork))
@@ -57,11 +58,20 @@ ENDPOINTS = [
     Endpoint("api/stats/", ("GET", "HEAD"), "user", api=True),
     Endpoint("display/stats/", ("GET", "HEAD"), "user", shows_art=True),
     Endpoint("metrics", ("GET",), "staff", api=True),
-    # To add as they land (one line each):
-    # Endpoint("display/generate/", ("POST",), "user", writes=True, shows_art=True),
-    # Endpoint("display/stream/", ("GET",), "user", shows_art=True),
-    # Endpoint("artworks/<uuid:pk>/vote/", ("POST",), "user", writes=True, api=True,
-    #          body='{"value": 1}'),
+    Endpoint(
+        "display/generate/",
+        ("GET", "POST"),
+        "user",
+        writes=True,
+        shows_art=True,
+        api=True,
+        body='{"prompt": "a quiet harbour"}',
+    ),
+    Endpoint("display/stream/", ("GET",), "user", shows_art=True, api=True, asgi_only=True),
+    Endpoint("display/frame/<uuid:pk>/", ("GET",), "user", shows_art=True),
+    Endpoint(
+        "artworks/<uuid:pk>/vote/", ("POST",), "user", writes=True, api=True, body='{"value": 1}'
+    ),
 ]
 
 # Django's admin is its own (its state changes are POST with CSRF); it is checked

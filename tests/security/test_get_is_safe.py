@@ -23,8 +23,11 @@ def test_it_refuses_the_safe_methods_and_changes_nothing(alice_client, endpoint,
         method, endpoint.path(art.pk) + "?" + endpoint.body_for(art.pk).replace("&", "%26")
     )
 
-    assert response.status_code == 405
-    assert "GET" not in response["Allow"]
+    if "GET" in endpoint.methods:  # a form on GET (generate's overlay): shown, not acted on
+        assert response.status_code in (200, 405)
+    else:
+        assert response.status_code == 405
+        assert "GET" not in response["Allow"]
     assert database_state() == before
 
 

@@ -1,0 +1,135 @@
+"""One ``LISTEN`` connection per process, fanned out to the streams connected to it.
+
+Each open screen keeps an event stream; giving each its own database connection would
+cost a connection per screen, forever. Instead the first stream to subscribe starts a
+background task holding one async psycopg connection that listens on
+``display.live.CHANNEL``; each notification goes to the queues of that user's streams
+only. The task ends, closing its connection, when the last stream leaves.
+
+If the connection drops, the listener reconnects with backoff and then tells every
+stream to catch up from the database (``RESYNC``): what was announced meanwhile is not
+lost, only late. A hub belongs to the event loop it was started in (one per process
+under uvicorn; tests run several loops one after another).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+import weakref
+from typing import Any
+
+import psycopg
+from django.db import connection
+
+from display.live import CHANNEL, parse_payload
+
+logger = logging.getLogger(__name__)
+
+# What a stream's queue receives: an artwork id, or RESYNC ("read the database").
+RESYNC = object()
+Item = uuid.UUID | object
+
+READY_TIMEOUT_SECONDS = 5.0
+# How long the listener waits for notifications before checking its connection is alive.
+HEALTH_CHECK_SECONDS = 60.0
+QUEUE_SIZE = 64
+
+
+def _connection_params() -> dict[str, Any]:
+    """Django's own parameters for the database, minus its sync-only cursor settings."""
+    params = connection.get_connection_params()
+    for key in ("cursor_factory", "context", "prepare_threshold"):
+        params.pop(key, None)
+    return params
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._queues: dict[int, set[asyncio.Queue[Item]]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._listening = asyncio.Event()
+
+    @property
+    def subscribers(self) -> int:
+        return sum(len(queues) for queues in self._queues.values())
+
+    async def subscribe(self, user_id: int) -> asyncio.Queue[Item]:
+        """A queue receiving the ids of ``user_id``'s new artworks, once the listener
+        listens (or after ``READY_TIMEOUT_SECONDS``: the stream then catches up later)."""
+        queue: asyncio.Queue[Item] = asyncio.Queue(QUEUE_SIZE)
+        self._queues.setdefault(user_id, set()).add(queue)
+        if self._task is None or self._task.done():
+            self._listening.clear()
+            self._task = asyncio.create_task(self._listen(), name="artfeed-listen")
+        try:
+            await asyncio.wait_for(self._listening.wait(), READY_TIMEOUT_SECONDS)
+        except TimeoutError:
+            logger.warning("live updates: not listening yet; the stream will catch up")
+        except asyncio.CancelledError:  # the client left while we waited
+            self.unsubscribe(user_id, queue)
+            raise
+        return queue
+
+    def unsubscribe(self, user_id: int, queue: asyncio.Queue[Item]) -> None:
+        queues = self._queues.get(user_id, set())
+        queues.discard(queue)
+        if not queues:
+            self._queues.pop(user_id, None)
+        if not self._queues and self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def _deliver(self, text: str) -> None:
+        parsed = parse_payload(text)
+        if parsed is None:
+            logger.warning("live updates: ignored a notification %r", text)
+            return
+        user_id, artwork_id = parsed
+        for queue in self._queues.get(user_id, ()):
+            self._put(queue, artwork_id)
+
+    @staticmethod
+    def _put(queue: asyncio.Queue[Item], item: Item) -> None:
+        try:
+            queue.put_nowait(item)
+        except asyncio.QueueFull:  # a stuck client: it will read the database instead
+            queue.get_nowait()
+            queue.put_nowait(RESYNC)
+
+    async def _listen(self) -> None:
+        backoff, connected_before = 1.0, False
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    **_connection_params(), autocommit=True
+                ) as listener:
+                    await listener.execute(f"LISTEN {CHANNEL}")
+                    self._listening.set()
+                    if connected_before:
+                        for queues in self._queues.values():
+                            for queue in queues:
+                                self._put(queue, RESYNC)
+                    connected_before, backoff = True, 1.0
+                    while True:
+                        async for notify in listener.notifies(timeout=HEALTH_CHECK_SECONDS):
+                            self._deliver(notify.payload)
+                        await listener.execute("SELECT 1")  # raises if the link is dead
+            except Exception as error:  # whatever it was, a listener that stops is worse
+                self._listening.clear()
+                logger.warning("live updates: listener lost (%s); retrying in %gs", error, backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def running_hub() -> Hub:
+    """The hub of the running event loop, created on first use."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = Hub()
+    return hub

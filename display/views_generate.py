@@ -1,0 +1,112 @@
+"""``/display/generate/``: the generate overlay's form (GET) and making an artwork (POST)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from artfeed.generation.base import GenerationError
+from artfeed.generation.procedural import MOODS
+from artfeed.generation.registry import get_generator
+from artfeed.generation.service import QuotaExceeded, generations_used
+from artfeed.http import json_error, wants_json
+from display.generate import SURPRISE, generate_on_screen, parse_generation_request
+from display.inputs import posted_fields
+from display.pins import pin_ms
+from display.screens import screen_settings
+from display.views import HtmxHttpRequest
+
+TEMPLATE = "display/generate.html"
+# Where the overlay's form lives on the display page: a refusal re-renders it there.
+OVERLAY = "#generate-overlay"
+
+
+def _speaks_json(request: HtmxHttpRequest) -> bool:
+    return wants_json(request) or request.content_type == "application/json"
+
+
+def _form(
+    request: HtmxHttpRequest,
+    *,
+    values: Mapping[str, object] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "styles": get_generator().styles,
+        "surprise": SURPRISE,
+        "moods": MOODS,
+        "values": values or {},
+        "error": error,
+        "used": generations_used(request.user),
+        "limit": settings.ARTFEED_DAILY_GENERATIONS,
+    }
+    name = f"{TEMPLATE}#form" if request.htmx else TEMPLATE
+    return render(request, name, context, status=status)
+
+
+def _refused(
+    request: HtmxHttpRequest, status: int, message: str, values: Mapping[str, object]
+) -> HttpResponse:
+    """The message, and nothing else changed: JSON for scripts; for the overlay, its form
+    again (values kept) in place of the frame it asked for."""
+    if _speaks_json(request):
+        return json_error(status, message)
+    response = _form(request, values=values, error=message, status=status)
+    if request.htmx:
+        reswap(retarget(response, OVERLAY), "innerHTML")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def generate(request: HtmxHttpRequest) -> HttpResponse:
+    """GET: the form, with today's usage ("12 of 100 today"). POST (prompt, style,
+    mood, bpm, energy, screen, dwell): make the artwork and answer with it as the
+    ``frame`` partial, pinned on the generating screen, plus an ``artGenerated`` event."""
+    if not request.user.is_authenticated:
+        if request.htmx or _speaks_json(request):
+            return json_error(401, "Log in first: this endpoint needs a signed-in user.")
+        return redirect_to_login(request.get_full_path())
+    if request.method == "GET":
+        return _form(request)
+    fields: Mapping[str, object] = {}
+    try:
+        fields = posted_fields(request)
+        made = generate_on_screen(
+            user=request.user,
+            request=parse_generation_request(fields),
+            screen=screen_settings(request),
+        )
+    except QuotaExceeded as error:
+        return _refused(request, 429, str(error), fields)
+    except GenerationError as error:
+        return _refused(request, 502, str(error), fields)
+    except ValueError as error:  # a field, the body or the screen settings
+        return _refused(request, 400, str(error), fields)
+
+    generation, artwork = made.generation, made.generation.artwork
+    summary = {
+        "id": str(artwork.pk),
+        "title": artwork.title,
+        "style": artwork.style,
+        "created": generation.created,
+        "used_today": generation.used_today,
+        "daily_limit": generation.daily_limit,
+    }
+    if request.htmx:
+        response = render(
+            request, "display/page.html#frame", {"frame": made.frame, "pin_ms": pin_ms()}
+        )
+        return trigger_client_event(response, "artGenerated", summary)
+    if _speaks_json(request):
+        summary["image_url"] = reverse("artwork-image", args=[artwork.pk])
+        return JsonResponse(summary, status=201 if generation.created else 200)
+    # A plain form post (no JavaScript): back to the display, where it is first in line.
+    return HttpResponseRedirect(reverse("display:page"), status=303)
