@@ -48,7 +48,7 @@ def _add_users(conn: psycopg.Connection, first: int, last: int, joined) -> None:
         """INSERT INTO auth_user (password, is_superuser, username, first_name, last_name,
                email, is_staff, is_active, date_joined)
            SELECT '!', false, 'legacy-' || i, '', '', '', false, true, %s
-           FROM generate_series(%s, %s) AS i""",
+           FROM generate_series(%s::int, %s::int) AS i""",
         [joined, first, last],
     )
 
