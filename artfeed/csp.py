@@ -24,7 +24,7 @@ POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:",  # blob: frames kept for outages (offline.js)
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",

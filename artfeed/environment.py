@@ -186,3 +186,19 @@ def http_url(name: str, *, required_because: str | None = None) -> str:
             "(example: https://api.openai.com/v1)."
         )
     return value.rstrip("/")
+
+
+_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+
+
+def token(name: str) -> str:
+    """A short name safe in a header and a URL (a version, a commit), "" when unset."""
+    raw = _raw(name)
+    if raw is None or not raw.strip():
+        return ""
+    value = raw.strip()
+    if not _TOKEN.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be 1 to 64 letters, digits, '.', '_', '+' or '-' (got {value!r:.80})."
+        )
+    return value

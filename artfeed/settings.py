@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "artfeed.middleware.NoCacheHtmlMiddleware",
+    "artfeed.release.ReleaseHeaderMiddleware",
     "artfeed.outage.DatabaseOutageMiddleware",
 ]
 
@@ -208,6 +209,9 @@ ARTFEED_VIEWABLE_MS = read.positive_int("ARTFEED_VIEWABLE_MS", 1000, maximum=60_
 ARTFEED_BATCH_MAX = read.positive_int("ARTFEED_BATCH_MAX", 200, maximum=10_000)
 ARTFEED_DAILY_GENERATIONS = read.positive_int("ARTFEED_DAILY_GENERATIONS", 100)
 ARTFEED_TRACKING_SINCE = read.moment("ARTFEED_TRACKING_SINCE")
+# The release open displays compare with their own to reload after an upgrade
+# (artfeed/release.py); derived from the static files when unset.
+ARTFEED_RELEASE = read.token("ARTFEED_RELEASE")
 ARTFEED_GENERATOR = read.choice("ARTFEED_GENERATOR", "procedural", ("procedural", "openai"))
 
 # Telemetry (README, "Production"): a scraper holding this token may read /metrics (staff

@@ -47,6 +47,11 @@ class Screen(models.Model):
     )
     # Why last_artwork was chosen: the feed lane it came from (display.feed.Lane).
     last_lane = models.CharField(max_length=10, blank=True, default="")
+    # Times its watchdog had to retry or reload (display.recoveries), and the last one.
+    # (Database defaults: display.leases inserts rows in SQL of its own.)
+    recoveries = models.PositiveIntegerField(default=0, db_default=0)
+    last_recovery_at = models.DateTimeField(null=True, blank=True)
+    last_recovery = models.CharField(max_length=400, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

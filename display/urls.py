@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from display import views, views_generate, views_live
+from display import views, views_generate, views_live, views_recoveries
 
 app_name = "display"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("generate/", views_generate.generate, name="generate"),
     path("stream/", views_live.stream, name="stream"),
     path("frame/<uuid:pk>/", views_live.frame, name="frame"),
+    path("recoveries/", views_recoveries.recoveries, name="recoveries"),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from artfeed.release import current_release
 from display.feed import next_frames
 from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings
 from display.stats import display_stats
@@ -35,6 +36,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             "viewable_ms": settings.ARTFEED_VIEWABLE_MS,
             "batch_max": settings.ARTFEED_BATCH_MAX,
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+            "release": current_release(),
         },
     )
     response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")

@@ -8,7 +8,7 @@ const body = document.body;
 const stage = document.getElementById("stage");
 const upNext = document.getElementById("up-next");
 const dwellMs = Number(body.dataset.dwell) * 1000;
-const FADE_MS = 1200;
+const FADE_MS = Number(body.dataset.fade ?? 1200); // ?fade= of the screen's URL
 const IDLE_MS = 2500;
 const FLUSH_WAIT_MS = 5000;
 
@@ -139,6 +139,13 @@ async function present(incoming) {
   } finally {
     abandon = null;
   }
+  // The frame boundary: the last moment to keep the current frame instead (upkeep.js
+  // reloads here for a new release).
+  const ready = new CustomEvent("artfeed:frameready", { cancelable: true, detail: { element: incoming } });
+  if (!document.dispatchEvent(ready)) {
+    incoming.remove();
+    return false;
+  }
   const outgoing = [...stage.children];
   incoming.classList.add("entering");
   stage.append(incoming);
@@ -202,6 +209,18 @@ function skip() {
   fetchNext();
 }
 document.addEventListener("artfeed:skip", skip);
+
+// The watchdog (upkeep.js) saw no frame for several dwells: whatever holds the loop (a
+// request that never ends, an image that never decodes, a handler that threw halfway)
+// is let go and the next frame asked for afresh.
+document.addEventListener("artfeed:recover", () => {
+  htmx.trigger(upNext, "htmx:abort");
+  abandon?.();
+  upNext.replaceChildren();
+  fetching = false;
+  stale = false;
+  skip();
+});
 
 // Keys: → next now, space pause/resume, f full screen.
 document.addEventListener("keydown", (event) => {

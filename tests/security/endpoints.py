@@ -70,6 +70,14 @@ ENDPOINTS = [
     Endpoint("display/stream/", ("GET",), "user", shows_art=True, api=True, asgi_only=True),
     Endpoint("display/frame/<uuid:pk>/", ("GET",), "user", shows_art=True),
     Endpoint(
+        "display/recoveries/",
+        ("POST",),
+        "user",
+        writes=True,
+        api=True,
+        body='{"screen": "hall", "action": "retry", "reason": "stalled", "stalled_ms": 9000}',
+    ),
+    Endpoint(
         "artworks/<uuid:pk>/vote/", ("POST",), "user", writes=True, api=True, body='{"value": 1}'
     ),
 ]

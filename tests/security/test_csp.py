@@ -20,7 +20,7 @@ def test_every_page_carries_a_policy_without_inline_script_or_eval(alice_client)
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"
-    assert directives["img-src"] == "'self' data:"
+    assert directives["img-src"] == "'self' data: blob:"
     assert directives["report-uri"] == REPORT_PATH
     assert "unsafe" not in policy
 
