@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from display.screens import DEFAULT_FADE_MS
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from display.screens import ScreenSettings
 
 
 class Vote(models.Model):
@@ -47,6 +58,13 @@ class Screen(models.Model):
     )
     # Why last_artwork was chosen: the feed lane it came from (display.feed.Lane).
     last_lane = models.CharField(max_length=10, blank=True, default="")
+    # What the screen runs with, from its URL when its page was last loaded (opened_at).
+    # Defaults in the database too: leases.remember_screen inserts rows with raw SQL.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    dwell_seconds = models.PositiveIntegerField(null=True, blank=True)  # null: ARTFEED_DWELL
+    fade_ms = models.PositiveIntegerField(default=DEFAULT_FADE_MS, db_default=DEFAULT_FADE_MS)
+    show_clock = models.BooleanField(default=False, db_default=False)
+    show_info = models.BooleanField(default=False, db_default=False)
     # Times its watchdog had to retry or reload (display.recoveries), and the last one.
     # (Database defaults: display.leases inserts rows in SQL of its own.)
     recoveries = models.PositiveIntegerField(default=0, db_default=0)
@@ -60,6 +78,25 @@ class Screen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.user_id})"
+
+    @classmethod
+    def record_opening(
+        cls, *, user: AbstractBaseUser, screen: ScreenSettings, now: datetime
+    ) -> Screen:
+        """The screen's page was loaded with these settings: remember them and when."""
+        row, _ = cls.objects.update_or_create(
+            user=user,
+            key=screen.key,
+            defaults={
+                "opened_at": now,
+                "last_seen_at": now,
+                "dwell_seconds": screen.dwell_seconds,
+                "fade_ms": screen.fade_ms,
+                "show_clock": screen.show_clock,
+                "show_info": screen.show_info,
+            },
+        )
+        return row
 
 
 class Lease(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from prometheus_client import Counter
 
 from display.models import Screen
-from display.screens import _SCREEN_KEY as SCREEN_KEY
+from display.screens import BadScreenSettings, checked_screen_key
 
 log = logging.getLogger("display.recoveries")
 
@@ -78,12 +78,10 @@ def _one_of(fields: dict[str, object], name: str, choices: tuple[str, ...]) -> s
 def parse_recovery(request: HttpRequest) -> Recovery:
     """The report in the body, every field checked; ``BadRecovery`` names the bad one."""
     fields = _fields(request)
-    screen = fields.get("screen")
-    if not isinstance(screen, str) or not SCREEN_KEY.match(screen):
-        raise BadRecovery(
-            "screen must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
-            "or digit."
-        )
+    try:
+        screen = checked_screen_key(fields.get("screen"))
+    except BadScreenSettings as error:
+        raise BadRecovery(str(error)) from error
     try:
         stalled_ms = int(fields.get("stalled_ms", 0))  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -1,20 +1,29 @@
 """What the stats page shows: the user's feed in numbers, what their screens show and why,
-and the frames they saw last."""
+and the frames they saw last; and the screens page: each screen, its status and settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from display.leases import LEASE_SLACK
 from display.models import Screen
+from display.screens import ScreenSettings
 from impressions.models import Impression
 from impressions.stats import ImpressionStats, impression_stats
 
 RECENT_FRAMES = 50
 SCREENS = 20
+SCREENS_PAGE = 200
+# A screen asks for a frame every dwell: silent for three dwells (and the lease's slack
+# for a slow network), it is off, asleep or lost.
+ONLINE_DWELLS = 3
 
 # Why a screen's current frame was chosen, by the lane it came from (display.feed).
 LANE_REASONS = {
@@ -35,6 +44,42 @@ class ScreenNow:
 
 
 @dataclass(frozen=True)
+class ScreenStatus(ScreenNow):
+    now: datetime
+
+    @cached_property
+    def options(self) -> ScreenSettings:
+        """What the screen runs with, as its page was last opened."""
+        seconds = self.screen.dwell_seconds
+        return ScreenSettings(
+            key=self.screen.key,
+            dwell=timedelta(seconds=seconds) if seconds else settings.ARTFEED_DWELL,
+            fade_ms=self.screen.fade_ms,
+            show_clock=self.screen.show_clock,
+            show_info=self.screen.show_info,
+        )
+
+    @property
+    def online(self) -> bool:
+        silent = self.now - self.screen.last_seen_at
+        return silent <= ONLINE_DWELLS * self.options.dwell + LEASE_SLACK
+
+
+def user_screens(*, user: AbstractBaseUser, now: datetime | None = None) -> list[ScreenStatus]:
+    """The user's screens, most recent contact first, with what each shows: one query."""
+    now = now or timezone.now()
+    return [ScreenStatus(screen, now) for screen in _screens_of(user)[:SCREENS_PAGE]]
+
+
+def _screens_of(user: AbstractBaseUser) -> QuerySet[Screen]:
+    return (
+        Screen.objects.filter(user=user)
+        .select_related("last_artwork")
+        .order_by("-last_seen_at", "key")
+    )
+
+
+@dataclass(frozen=True)
 class DisplayStats:
     numbers: ImpressionStats
     screens: list[ScreenNow]
@@ -46,11 +91,7 @@ def display_stats(*, user: AbstractBaseUser, now: datetime | None = None) -> Dis
     (``impression_stats``), the user's screens (most recently active first) and the last
     ``RECENT_FRAMES`` frames really displayed (newest first, backfilled rows left out)."""
     now = now or timezone.now()
-    screens = (
-        Screen.objects.filter(user=user)
-        .select_related("last_artwork")
-        .order_by("-last_seen_at")[:SCREENS]
-    )
+    screens = _screens_of(user)[:SCREENS]
     recent = (
         Impression.objects.filter(user=user, source=Impression.Source.DISPLAYED)
         .select_related("artwork")

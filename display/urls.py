@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from display import views, views_generate, views_live, views_recoveries
+from display import views, views_generate, views_live, views_recoveries, views_screens
 
 app_name = "display"
 urlpatterns = [
     path("", views.page, name="page"),
     path("next/", views.next_frame, name="next"),
     path("stats/", views.stats, name="stats"),
+    path("screens/", views_screens.screens, name="screens"),
     path("generate/", views_generate.generate, name="generate"),
     path("stream/", views_live.stream, name="stream"),
     path("frame/<uuid:pk>/", views_live.frame, name="frame"),

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from artfeed.release import current_release
 from display.feed import next_frames
+from display.models import Screen
 from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings
 from display.stats import display_stats
 
@@ -26,7 +28,9 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
         screen = screen_settings(request)
     except BadScreenSettings as error:
         return HttpResponseBadRequest(str(error))
-    frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell, restart=True)
+    now = timezone.now()
+    Screen.record_opening(user=request.user, screen=screen, now=now)
+    frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell, now=now, restart=True)
     response = render(
         request,
         "display/page.html",

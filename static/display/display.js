@@ -9,6 +9,8 @@ const stage = document.getElementById("stage");
 const upNext = document.getElementById("up-next");
 const dwellMs = Number(body.dataset.dwell) * 1000;
 const FADE_MS = Number(body.dataset.fade ?? 1200); // ?fade= of the screen's URL
+// The stylesheet's crossfade takes as long (the policy forbids inline style attributes).
+body.style.setProperty("--fade", `${FADE_MS}ms`);
 const IDLE_MS = 2500;
 const FLUSH_WAIT_MS = 5000;
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from display.models import Lease, Screen
 from tests.factories import ArtworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,15 +68,30 @@ def test_the_default_dwell_comes_from_the_settings(alice_client, settings):
         ("dwell=abc", "dwell must be"),
         ("dwell=1", "dwell must be"),
         ("dwell=99999", "dwell must be"),
+        ("dwell=2", "dwell must be a whole number of seconds from 3 to 3600"),
+        ("dwell=1.5", "dwell must be"),
+        ("fade=abc", "fade must be a whole number of milliseconds from 0 to 10000"),
+        ("fade=-1", "fade must be"),
+        ("fade=10001", "fade must be"),
+        ("fade=1e3", "fade must be"),
+        ("clock=maybe", "clock must be 1 or 0 (or on/off, true/false, yes/no)"),
+        ("clock=2", "clock must be"),
+        ("info=sometimes", "info must be 1 or 0 (or on/off, true/false, yes/no)"),
+        ("info=-1", "info must be"),
     ],
 )
-def test_bad_screen_settings_are_400_with_a_message(alice_client, query, message):
+def test_bad_screen_settings_are_400_with_a_message_and_change_nothing(
+    alice_client, query, message
+):
     ArtworkFactory()
 
     for url in ("/display/", "/display/next/"):
         response = alice_client.get(f"{url}?{query}")
         assert response.status_code == 400
         assert message in response.content.decode()
+
+    assert not Screen.objects.exists()
+    assert not Lease.objects.exists()
 
 
 def test_the_display_rejects_post(alice_client):

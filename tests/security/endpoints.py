@@ -57,6 +57,7 @@ ENDPOINTS = [
     ),
     Endpoint("api/stats/", ("GET", "HEAD"), "user", api=True),
     Endpoint("display/stats/", ("GET", "HEAD"), "user", shows_art=True),
+    Endpoint("display/screens/", ("GET", "HEAD"), "user", shows_art=True),
     Endpoint("metrics", ("GET",), "staff", api=True),
     Endpoint(
         "display/generate/",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("display", "0002_screen_last_lane"),
+        ("display", "0003_screen_settings"),
     ]
 
     operations = [
