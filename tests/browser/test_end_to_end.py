@@ -222,3 +222,42 @@ def test_the_display_carries_on_after_the_app_server_restarts(
         timeout=15_000,
     )
     assert page.locator("#stage .frame img").first.evaluate("img => img.naturalWidth") > 0
+
+
+def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(
+    start_asgi_server, viewer, browser_page
+):
+    pool = coloured_pool(8)
+    server = start_asgi_server(ARTFEED_VIEWABLE_MS="1000")
+    page = browser_page
+    page.add_init_script(
+        "window.shownLog = []; document.addEventListener('artfeed:frameshown', (e) =>"
+        " window.shownLog.push([e.detail.element.dataset.artworkId,"
+        " 'offline' in e.detail.element.dataset]));"
+    )
+    open_display(page, server, dwell=3)
+    page.wait_for_function("() => window.shownLog.length >= 3", timeout=15_000)
+    before = {art for art, _ in page.evaluate("window.shownLog")}
+
+    server.stop()
+    page.wait_for_selector("body.offline", timeout=10_000)
+    page.wait_for_function(
+        "() => window.shownLog.filter(([, offline]) => offline).length >= 2", timeout=15_000
+    )
+    down = [art for art, offline in page.evaluate("window.shownLog") if offline]
+    assert set(down) <= before
+
+    server.start()
+    page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
+    mark = len(page.evaluate("window.shownLog"))
+    page.wait_for_function(
+        f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
+    )
+    shown = {art for art, _ in page.evaluate("window.shownLog")}
+    for _ in range(100):  # the views queued while the server was down arrive
+        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
+        if recorded >= set(down):
+            break
+        time.sleep(0.1)
+    assert set(down) <= recorded <= shown
+    assert {str(art.pk) for art in pool} - shown  # some were never shown, nor recorded

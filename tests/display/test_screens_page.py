@@ -140,3 +140,18 @@ def test_the_display_and_the_stats_page_link_to_it(alice_client):
 
     assert re.search(r'<div class="hud".*href="/display/screens/"', display, re.S)
     assert re.search(r'<nav>.*href="/display/screens/"', stats)
+
+
+def test_it_shows_how_often_a_screen_recovered_by_itself(alice_client, user):
+    Screen.objects.create(user=user, key="hall")
+    Screen.objects.create(user=user, key="quiet")
+    alice_client.post(
+        "/display/recoveries/",
+        {"screen": "hall", "action": "reload", "reason": "stalled", "stalled_ms": "20000"},
+    )
+
+    html = alice_client.get(URL).content.decode()
+
+    assert 'data-recoveries="1"' in row(html, "hall")
+    assert "reload after 20 s (stalled)" in row(html, "hall")
+    assert "recovered" not in row(html, "quiet")
