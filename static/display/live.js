@@ -29,7 +29,7 @@ async function fetchFrame(id) {
   document.dispatchEvent(new CustomEvent("artfeed:pin", { detail: { element: frame } }));
 }
 
-if (live && window.EventSource) {
+function listen() {
   const source = new EventSource(live.dataset.streamUrl);
   // "listening" once the server listens for this user; gone while reconnecting.
   source.addEventListener("ready", () => (live.dataset.state = "listening"));
@@ -40,5 +40,17 @@ if (live && window.EventSource) {
     if (asked.has(id) || onScreen(id)) return;
     asked.add(id);
     fetchFrame(id).catch(() => asked.delete(id));
+  });
+  return source;
+}
+
+if (live && window.EventSource) {
+  let source = listen();
+  // The watchdog (upkeep.js) found the page stuck: a connection that looks open but
+  // carries nothing any more is replaced too (Last-Event-ID is lost, so the server
+  // replays nothing; the frame loop catches up on what was made meanwhile).
+  document.addEventListener("artfeed:recover", () => {
+    source.close();
+    source = listen();
   });
 }
