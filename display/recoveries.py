@@ -4,8 +4,8 @@ logged, and kept on the screen's row for the screens page."""
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from prometheus_client import Counter
 
+from display.inputs import BadInput, posted_fields
 from display.models import Screen
 from display.screens import BadScreenSettings, checked_screen_key
 
@@ -23,6 +24,7 @@ ACTIONS = ("retry", "reload")
 REASONS = ("stalled", "error")
 MAX_DETAIL = 300
 MAX_BODY = 2048
+_CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 RECOVERIES = Counter(
     "artfeed_display_recoveries",
@@ -51,25 +53,23 @@ class Recovery:
         return f"{text}: {self.detail}" if self.detail else text
 
 
-def _fields(request: HttpRequest) -> dict[str, object]:
-    if request.content_type == "application/json":
-        try:
-            payload = json.loads(request.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise BadRecovery(f"The body is not valid JSON ({error}).") from error
-        if not isinstance(payload, dict):
-            raise BadRecovery('Expected a JSON object like {"screen": "hall", "action": "retry"}.')
-        return payload
-    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return request.POST.dict()
-    raise BadRecovery(
-        f"Unsupported content type {request.content_type or '(none)'!r}: send application/json "
-        "or form data."
-    )
+def _fields(request: HttpRequest) -> Mapping[str, object]:
+    # JSON from the page, form data from a beacon; nothing else is a report.
+    if request.content_type not in _CONTENT_TYPES:
+        raise BadRecovery(
+            f"Unsupported content type {request.content_type or '(none)'!r}: send "
+            "application/json or form data."
+        )
+    try:
+        return posted_fields(request)
+    except BadInput as error:
+        raise BadRecovery(str(error)) from error
 
 
-def _one_of(fields: dict[str, object], name: str, choices: tuple[str, ...]) -> str:
-    value = fields.get(name, choices[-1] if name == "reason" else None)
+def _one_of(
+    fields: Mapping[str, object], name: str, choices: tuple[str, ...], default: str | None = None
+) -> str:
+    value = fields.get(name, default)
     if value not in choices:
         raise BadRecovery(f"{name} must be one of {', '.join(choices)} (got {value!r:.40}).")
     return str(value)
@@ -94,7 +94,7 @@ def parse_recovery(request: HttpRequest) -> Recovery:
     return Recovery(
         screen=screen,
         action=_one_of(fields, "action", ACTIONS),
-        reason=_one_of(fields, "reason", REASONS),
+        reason=_one_of(fields, "reason", REASONS, default="error"),
         stalled_ms=stalled_ms,
         detail=" ".join(detail.split())[:MAX_DETAIL],
     )

@@ -78,3 +78,16 @@ def impression_posts(page) -> list:
         ),
     )
     return posts
+
+
+# An init script: every frame put on screen, in order, with whether it was a saved one
+# (offline.js), in window.shownLog; read it with shown_log().
+SHOWN_LOG = """
+window.shownLog = [];
+document.addEventListener("artfeed:frameshown", (e) => window.shownLog.push(
+  [e.detail.element.dataset.artworkId, "offline" in e.detail.element.dataset]));
+"""
+
+
+def shown_log(page) -> list[tuple[str, bool]]:
+    return [tuple(entry) for entry in page.evaluate("window.shownLog")]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from impressions.models import Impression
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import SHOWN_LOG, shown_log
 from tests.factories import ArtworkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -230,30 +231,26 @@ def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(
     pool = coloured_pool(8)
     server = start_asgi_server(ARTFEED_VIEWABLE_MS="1000")
     page = browser_page
-    page.add_init_script(
-        "window.shownLog = []; document.addEventListener('artfeed:frameshown', (e) =>"
-        " window.shownLog.push([e.detail.element.dataset.artworkId,"
-        " 'offline' in e.detail.element.dataset]));"
-    )
+    page.add_init_script(SHOWN_LOG)
     open_display(page, server, dwell=3)
     page.wait_for_function("() => window.shownLog.length >= 3", timeout=15_000)
-    before = {art for art, _ in page.evaluate("window.shownLog")}
+    before = {art for art, _ in shown_log(page)}
 
     server.stop()
     page.wait_for_selector("body.offline", timeout=10_000)
     page.wait_for_function(
         "() => window.shownLog.filter(([, offline]) => offline).length >= 2", timeout=15_000
     )
-    down = [art for art, offline in page.evaluate("window.shownLog") if offline]
+    down = [art for art, offline in shown_log(page) if offline]
     assert set(down) <= before
 
     server.start()
     page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
-    mark = len(page.evaluate("window.shownLog"))
+    mark = len(shown_log(page))
     page.wait_for_function(
         f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
     )
-    shown = {art for art, _ in page.evaluate("window.shownLog")}
+    shown = {art for art, _ in shown_log(page)}
     for _ in range(100):  # the views queued while the server was down arrive
         recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
         if recorded >= set(down):

@@ -8,22 +8,11 @@ from __future__ import annotations
 import pytest
 
 from impressions.models import Impression
-from tests.browser.helpers import pool, wait_until
+from tests.browser.helpers import SHOWN_LOG, pool, shown_log, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DWELL = 3
-
-# Every frame put on screen, in order, with whether it came from the saved ones.
-SHOWN_LOG = """
-window.shownLog = [];
-document.addEventListener("artfeed:frameshown", (e) => window.shownLog.push(
-  [e.detail.element.dataset.artworkId, "offline" in e.detail.element.dataset]));
-"""
-
-
-def shown_log(page) -> list[tuple[str, bool]]:
-    return [tuple(entry) for entry in page.evaluate("window.shownLog")]
 
 
 def test_saved_frames_cycle_while_offline_and_the_feed_resumes(logged_in_page, live_server, user):
