@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from artfeed.generation.base import GenerationRequest
@@ -35,7 +36,15 @@ def parse_generation_request(fields: Mapping[str, object]) -> GenerationRequest:
         mood=fields.get("mood") or None,  # type: ignore[arg-type]
         bpm=_number(fields, "bpm"),
         energy=_number(fields, "energy"),
+        brightness=_number(fields, "brightness"),
+        fingerprint=fields.get("fingerprint") or None,  # type: ignore[arg-type]
     )
+
+
+def is_dynamic(fields: Mapping[str, object]) -> bool:
+    """Whether dynamic mode (not a person) asked: ``dynamic`` is true, "1", "on" or "true"."""
+    value = fields.get("dynamic")
+    return value is True or (isinstance(value, str) and value.lower() in {"1", "on", "true"})
 
 
 def _number(fields: Mapping[str, object], name: str) -> float | None:
@@ -54,11 +63,20 @@ def _number(fields: Mapping[str, object], name: str) -> float | None:
 
 
 def generate_on_screen(
-    *, user: AbstractBaseUser, request: GenerationRequest, screen: ScreenSettings
+    *,
+    user: AbstractBaseUser,
+    request: GenerationRequest,
+    screen: ScreenSettings,
+    dynamic: bool = False,
 ) -> ScreenGeneration:
     """Generate for ``user`` (styles they like weigh when none is named) and put the
-    artwork on ``screen`` at once, leased to it so the feed does not hand it to another."""
+    artwork on ``screen`` at once, leased to it so the feed does not hand it to another.
+    A ``dynamic`` request (the music changed) waits ``ARTFEED_DYNAMIC_MIN_INTERVAL`` after
+    the user's last artwork, whichever screen made it."""
     weights = style_weights(user) if not request.style else None
-    generation = generate_artwork(user=user, request=request, style_weights=weights)
+    interval = settings.ARTFEED_DYNAMIC_MIN_INTERVAL if dynamic else None
+    generation = generate_artwork(
+        user=user, request=request, style_weights=weights, min_interval=interval
+    )
     frame = pin_frame(user, screen=screen.key, artwork=generation.artwork, dwell=screen.dwell)
     return ScreenGeneration(generation, frame)

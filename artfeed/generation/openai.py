@@ -57,6 +57,13 @@ def compose_prompt(request: GenerationRequest, style: str) -> str:
     if request.bpm is not None:
         pace = "slow, spacious" if request.bpm < 80 else "steady"
         parts.append(f"Rhythm: {'fast, dense, repeating' if request.bpm > 130 else pace}.")
+    if request.brightness is not None:
+        light = "dark, deep, low-key" if request.brightness < 0.34 else "balanced light"
+        parts.append(f"Light: {'bright, airy, luminous' if request.brightness > 0.66 else light}.")
+    if request.fingerprint:
+        # Different songs must not collapse into one picture; the model cannot hear, so it
+        # gets the tempo and the signature as words.
+        parts.append(f"Painted to the music playing now (signature {request.fingerprint}).")
     parts.append("Wall art for a 16:9 screen, no text, no lettering.")
     return " ".join(parts)
 
