@@ -65,6 +65,7 @@ class Screen(models.Model):
     fade_ms = models.PositiveIntegerField(default=DEFAULT_FADE_MS, db_default=DEFAULT_FADE_MS)
     show_clock = models.BooleanField(default=False, db_default=False)
     show_info = models.BooleanField(default=False, db_default=False)
+    dynamic = models.BooleanField(default=False, db_default=False)
     # Times its watchdog had to retry or reload (display.recoveries), and the last one.
     # (Database defaults: display.leases inserts rows in SQL of its own.)
     recoveries = models.PositiveIntegerField(default=0, db_default=0)
@@ -94,6 +95,7 @@ class Screen(models.Model):
                 "fade_ms": screen.fade_ms,
                 "show_clock": screen.show_clock,
                 "show_info": screen.show_info,
+                "dynamic": screen.dynamic,
             },
         )
         return row
