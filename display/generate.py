@@ -13,8 +13,8 @@ from artfeed.generation.base import GenerationRequest
 from artfeed.generation.service import Generation, generate_artwork
 from display.feed import Frame
 from display.pins import pin_frame
+from display.preferences import steer
 from display.screens import ScreenSettings
-from display.votes import style_weights
 
 # The style select's first option: let the generator choose (leaning to liked styles).
 SURPRISE = "surprise"
@@ -38,6 +38,7 @@ def parse_generation_request(fields: Mapping[str, object]) -> GenerationRequest:
         energy=_number(fields, "energy"),
         brightness=_number(fields, "brightness"),
         fingerprint=fields.get("fingerprint") or None,  # type: ignore[arg-type]
+        look=fields.get("look") or None,  # type: ignore[arg-type]
     )
 
 
@@ -69,11 +70,12 @@ def generate_on_screen(
     screen: ScreenSettings,
     dynamic: bool = False,
 ) -> ScreenGeneration:
-    """Generate for ``user`` (styles they like weigh when none is named) and put the
-    artwork on ``screen`` at once, leased to it so the feed does not hand it to another.
+    """Generate for ``user`` (their preferences and the styles they like steer what the
+    request leaves open) and put the artwork on ``screen`` at once, leased to it so the
+    feed does not hand it to another.
     A ``dynamic`` request (the music changed) waits ``ARTFEED_DYNAMIC_MIN_INTERVAL`` after
     the user's last artwork, whichever screen made it."""
-    weights = style_weights(user) if not request.style else None
+    request, weights = steer(request, user=user)
     interval = settings.ARTFEED_DYNAMIC_MIN_INTERVAL if dynamic else None
     generation = generate_artwork(
         user=user, request=request, style_weights=weights, min_interval=interval

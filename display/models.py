@@ -44,6 +44,27 @@ class Vote(models.Model):
         return f"{self.user_id} {'+1' if self.value > 0 else '-1'} {self.artwork_id}"
 
 
+class Preferences(models.Model):
+    """A user's preferred styles and looks (display/preferences.py): a generation that
+    names no style or look is steered by them, alongside the user's votes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="art_preferences",
+    )
+    styles = models.JSONField(default=list, blank=True)  # names from the generator's styles
+    looks = models.JSONField(default=list, blank=True)  # names from generation.looks.LOOKS
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"
+
+
 class Screen(models.Model):
     """One display device of a user (a TV, a frame, a tab), known by the stable key the
     page keeps in localStorage or takes from ``?screen=``."""

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from artfeed.generation.base import GenerationError
+from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import MOODS
 from artfeed.generation.registry import get_generator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
@@ -43,6 +44,7 @@ def _form(
         "styles": get_generator().styles,
         "surprise": SURPRISE,
         "moods": MOODS,
+        "looks": LOOKS.items(),
         "values": values or {},
         "error": error,
         "used": generations_used(request.user),

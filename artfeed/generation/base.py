@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
 
+from artfeed.generation.looks import LOOKS
+
 PROMPT_MAX_LENGTH = 500
 MOOD_MAX_LENGTH = 40
 BPM_RANGE = (20.0, 300.0)
@@ -37,6 +39,8 @@ class GenerationRequest:
     # centroid on a 0..1 scale (dark, bassy .. bright, airy) and the music's fingerprint.
     brightness: float | None = None
     fingerprint: str | None = None
+    # One of ``looks.LOOKS`` ("in the manner of" presets), or None.
+    look: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,15 @@ def validate_request(request: GenerationRequest) -> GenerationRequest:
         energy=_optional_number("energy", request.energy, ENERGY_RANGE),
         brightness=_optional_number("brightness", request.brightness, BRIGHTNESS_RANGE),
         fingerprint=_optional_fingerprint(request.fingerprint),
+        look=_optional_look(request.look),
     )
+
+
+def _optional_look(value: object) -> str | None:
+    look = _optional_word("look", value)
+    if look is not None and look not in LOOKS:
+        raise ValueError(f"look must be one of {', '.join(LOOKS)} (got {look!r})")
+    return look
 
 
 def _optional_fingerprint(value: object) -> str | None:

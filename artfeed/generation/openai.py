@@ -23,6 +23,7 @@ from artfeed.generation.base import (
     GenerationRequest,
     validate_request,
 )
+from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import STYLES, title_for
 from artfeed.images import RASTERS, BadImage, identify
 
@@ -49,6 +50,8 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 def compose_prompt(request: GenerationRequest, style: str) -> str:
     """The prompt sent to the model: the user's words, then the style, mood and feel."""
     parts = [request.prompt, f"Style: {STYLE_PROMPTS[style]}."]
+    if request.look:
+        parts.append(f"Look: {LOOKS[request.look].prompt}.")
     if request.mood:
         parts.append(f"Mood: {request.mood}.")
     if request.energy is not None:

@@ -14,7 +14,9 @@ How the inputs shape a picture:
 - **energy** sets the motion feel: jaggedness, contrast, chroma, stroke weight, extra accents;
 - **brightness** (the sound's spectral centroid) sets the light: a dark, bassy sound gets a
   dark ground and deeper colours, a bright, airy one a light ground and lighter colours;
-- the music's **fingerprint** seeds the picture: the same prompt on another song differs.
+- the music's **fingerprint** seeds the picture: the same prompt on another song differs;
+- a **look** (``looks.LOOKS``, "in the manner of" presets) sets the palette's character in
+  place of the mood's, and without a named style leans to the look's compositions.
 
 The module is long because it holds nine compositions; each ``_draw_*`` is self-contained.
 """
@@ -36,6 +38,7 @@ from artfeed.generation.base import (
     normalise_prompt,
     validate_request,
 )
+from artfeed.generation.looks import LOOKS, Look, leaning
 
 __all__ = [
     "MOODS",
@@ -1132,22 +1135,29 @@ class ProceduralGenerator:
         req = validate_request(request)
         if req.style is not None and req.style not in STYLES:
             raise ValueError(f"style must be one of {', '.join(STYLES)} (got {req.style!r})")
-        style = req.style or choose_style(req.prompt)
+        look = LOOKS[req.look] if req.look else None
+        style = req.style or choose_style(req.prompt, weights=leaning(None, req.look))
         bpm = None if req.bpm is None else round(req.bpm, 2)
         energy = None if req.energy is None else round(req.energy, 3)
         brightness = None if req.brightness is None else round(req.brightness, 3)
         inputs: list[object] = [req.prompt, style, req.mood, bpm, energy]
         if brightness is not None or req.fingerprint is not None:  # music heard: its own seed
             inputs += [brightness, req.fingerprint]
+        if look is not None:
+            inputs += ["look", req.look]
         digest = _digest("image", *inputs)
         rng = random.Random(int.from_bytes(digest, "big"))
         named, mood = _resolve_mood(req.mood, req.prompt)
+        if look is not None:
+            mood = _look_palette(look, mood)
         if energy is None:
             energy = min(max(mood.energy + rng.uniform(-0.1, 0.1), 0.0), 1.0)
         if bpm is None:
             bpm = mood.bpm + rng.uniform(-12, 12)
         tempo = min(max((bpm - 40) / 180, 0.0), 1.0)
         dark = _DARK_STYLES.get(style)
+        if dark is None and look is not None:
+            dark = look.dark
         if dark is None and brightness is not None:
             dark = brightness < 0.5
         lift = 0.0 if brightness is None else (brightness - 0.5) * 0.16
@@ -1164,3 +1174,17 @@ class ProceduralGenerator:
             title=title,
             style=style,
         )
+
+
+def _look_palette(look: Look, mood: _Mood) -> _Mood:
+    """The mood's tempo, energy and words, with the look's colours."""
+    return _Mood(
+        hue=look.hue,
+        hue_spread=12,
+        chroma=look.chroma,
+        dark=look.dark,
+        schemes=look.schemes,
+        energy=mood.energy,
+        bpm=mood.bpm,
+        adjectives=mood.adjectives,
+    )

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from artfeed.generation.base import GenerationRequest, Generator, validate_request
+from artfeed.generation.looks import leaning
 from artfeed.generation.procedural import choose_style
 from artfeed.generation.registry import get_generator
 from artfeed.models import Artwork
@@ -64,7 +65,7 @@ def request_key(
     bucket = int(now.timestamp()) // IDEMPOTENCY_WINDOW_SECONDS - windows_ago
     parts = [user.pk, request.prompt, request.style, request.mood, request.bpm, request.energy]
     # The music: the same prompt on a new song is a new artwork.
-    parts += [request.brightness, request.fingerprint]
+    parts += [request.brightness, request.fingerprint, request.look]
     encoded = json.dumps([*parts, bucket], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -114,7 +115,7 @@ def generate_artwork(
     if min_interval is not None:
         _check_interval(user, now=now, interval=min_interval)
 
-    style = req.style or choose_style(req.prompt, weights=style_weights)
+    style = req.style or choose_style(req.prompt, weights=leaning(style_weights, req.look))
     image = generator.generate(replace(req, style=style))
     artwork = Artwork(
         title=image.title,

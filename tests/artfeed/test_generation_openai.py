@@ -185,3 +185,9 @@ def test_the_music_heard_is_written_into_the_prompt(service):
     assert "Rhythm: steady." in prompt and "intense, high contrast" in prompt
     assert "Light: bright, airy, luminous." in prompt
     assert "t128-c9a0f3-s7a" in prompt
+
+
+def test_a_look_is_written_into_the_prompt(service):
+    generator(service.url).generate(ask(style="waves", look="hokusai"))
+
+    assert "in the manner of a Hokusai woodblock print" in service.seen[0]["body"]["prompt"]

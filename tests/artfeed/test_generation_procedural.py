@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artfeed.generation.base import GenerationRequest, normalise_prompt
+from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import MOODS, STYLES, ProceduralGenerator, choose_style
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -323,3 +324,18 @@ def test_the_same_prompt_on_another_song_is_another_picture(style: str) -> None:
 def test_bad_music_features_are_refused_naming_the_field(fields: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         generate(**fields)
+
+
+@pytest.mark.parametrize("look", list(LOOKS))
+def test_a_look_sets_the_palette_and_leans_to_its_compositions(look: str) -> None:
+    plain = generate("a garden at noon", style="blobs", bpm=100, energy=0.5)
+    in_the_look = generate("a garden at noon", style="blobs", bpm=100, energy=0.5, look=look)
+    unnamed = generate("a garden at noon", look=look)
+
+    assert colours(in_the_look.content) != colours(plain.content)
+    assert unnamed.style in LOOKS[look].styles
+
+
+def test_an_unknown_look_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="look must be one of"):
+        generate(look="warhol")
