@@ -15,6 +15,7 @@ import pytest
 from artfeed.models import Artwork
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.helpers import SHOWN, pool
+from tests.factories import generated_earlier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -160,3 +161,54 @@ def test_dynamic_mode_generates_once_when_the_track_changes_and_not_again_too_so
     assert Artwork.objects.filter(origin="generated").count() == 1
     assert "at the earliest" in page.inner_text("#listening .listening-status")
     assert_no_audio_was_sent(sent)
+
+
+def test_dynamic_mode_waits_while_paused_and_says_when_the_quota_is_spent(
+    browser_type, live_server, live_settings, user, two_songs, request, settings
+):
+    settings.ARTFEED_DAILY_GENERATIONS = 1
+    generated_earlier(user, 1)
+    pool(3)
+    page, sent = listening_page(browser_type, live_server, user, two_songs, request)
+    page.goto(f"{live_server.url}/display/?screen=tv&dwell=60&dynamic=1")
+    page.wait_for_selector("#listening:not([hidden])")
+    page.keyboard.press(" ")  # paused: the music changes at 14 s, nothing is asked for
+
+    page.wait_for_timeout(24_000)
+    assert not [url for url, body in sent if url.endswith("/display/generate/") and body]
+
+    page.keyboard.press(" ")  # resumed while song B still differs: it asks, and is told
+    page.wait_for_function(
+        "() => document.querySelector('#listening .listening-status')"
+        '.textContent.includes("today\'s quota is spent, resuming tomorrow")',
+        timeout=8000,
+    )
+    assert Artwork.objects.filter(origin="generated").count() == 1  # the one from before
+
+
+def test_a_refused_microphone_says_so_and_changes_nothing_else(
+    browser_type, live_server, live_settings, user, one_song, request
+):
+    pool(3)
+    browser = browser_type.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+    )
+    request.addfinalizer(browser.close)
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/display/?screen=tv&dwell=60")
+    shown = page.locator(SHOWN).last.get_attribute("data-artwork-id")
+
+    page.keyboard.press("l")
+
+    status = page.locator("#listening .listening-status")
+    status.filter(has_text="The microphone was refused, so listening is off").wait_for()
+    assert page.get_attribute("[data-listen-toggle]", "aria-pressed") == "false"
+    assert page.locator(SHOWN).last.get_attribute("data-artwork-id") == shown
+    page.reload()
+    assert page.locator("#listening").is_hidden()  # not asked again on the next load
