@@ -65,15 +65,17 @@ def two_songs(tmp_path_factory) -> Path:
     return write_wav(tmp_path_factory.mktemp("audio") / "two.wav", samples)
 
 
-def listening_page(browser_type, live_server, user, wav: Path, request):
-    """A logged-in page in a Chromium whose microphone plays ``wav`` (permission granted;
-    audio may start without a gesture, as on a kiosk)."""
+def listening_page(browser_type, live_server, user, wav: Path, request, *, consent=True):
+    """A logged-in page in a Chromium whose microphone plays ``wav``: permission granted
+    (or, without ``consent``, refused), audio allowed to start without a gesture, as on a
+    kiosk."""
+    asked = "--use-fake-ui-for-media-stream" if consent else "--deny-permission-prompts"
     browser = browser_type.launch(
         executable_path=str(CHROMIUM),
         headless=True,
         args=[
             *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
+            asked,
             "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-audio-capture={wav}",
             "--autoplay-policy=no-user-gesture-required",
@@ -190,17 +192,7 @@ def test_a_refused_microphone_says_so_and_changes_nothing_else(
     browser_type, live_server, live_settings, user, one_song, request
 ):
     pool(3)
-    browser = browser_type.launch(
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--deny-permission-prompts"],
-    )
-    request.addfinalizer(browser.close)
-    page = browser.new_context().new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("button[type=submit]")
+    page, _ = listening_page(browser_type, live_server, user, one_song, request, consent=False)
     page.goto(f"{live_server.url}/display/?screen=tv&dwell=60")
     shown = page.locator(SHOWN).last.get_attribute("data-artwork-id")
 
