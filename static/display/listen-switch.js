@@ -38,6 +38,7 @@ async function turnOn() {
 function turnOff() {
   listening?.stop();
   listening = null;
+  dynamicMode = false; // l again listens without generating; Dynamic turns that back on
   remember(null);
   show();
 }
