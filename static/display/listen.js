@@ -10,6 +10,10 @@
 
 const HOP = 512; // samples between two analysis frames (~10.7 ms at 48 kHz)
 const FRAME = 1024; // samples in one analysis frame (Hann-windowed FFT)
+// Harmony needs finer frequencies than onsets: a semitone at 110 Hz is 6.5 Hz wide, so
+// chroma comes from a longer FFT (5.9 Hz bins at 48 kHz), taken every CHROMA_EVERY hops.
+const LONG = 8192;
+const CHROMA_EVERY = 8;
 const WINDOW_SECONDS = 8; // tempo, brightness and fingerprint describe the last ~8 s
 const TEMPO_SECONDS = 4; // the least history a tempo is estimated from
 const MIN_BPM = 60;
@@ -30,12 +34,13 @@ export function fft(re, im) {
       [im[i], im[j]] = [im[j], im[i]];
     }
   }
+  const [cosines, sines] = twiddles(n);
   for (let size = 2; size <= n; size <<= 1) {
-    const step = (-2 * Math.PI) / size;
+    const stride = n / size;
     for (let start = 0; start < n; start += size) {
       for (let k = 0; k < size / 2; k++) {
-        const cos = Math.cos(step * k);
-        const sin = Math.sin(step * k);
+        const cos = cosines[k * stride];
+        const sin = sines[k * stride];
         const a = start + k;
         const b = a + size / 2;
         const tr = re[b] * cos - im[b] * sin;
@@ -47,6 +52,19 @@ export function fft(re, im) {
       }
     }
   }
+}
+
+// cos and sin of -2πk/n for k < n/2, computed once per size.
+const TWIDDLES = new Map();
+function twiddles(n) {
+  if (!TWIDDLES.has(n)) {
+    const angle = (k) => (-2 * Math.PI * k) / n;
+    TWIDDLES.set(n, [
+      Float64Array.from({ length: n / 2 }, (_, k) => Math.cos(angle(k))),
+      Float64Array.from({ length: n / 2 }, (_, k) => Math.sin(angle(k))),
+    ]);
+  }
+  return TWIDDLES.get(n);
 }
 
 // Loudness to 0..1: -60 dBFS (a quiet room) is 0, full scale is 1.
@@ -145,7 +163,7 @@ function cosine(a, b) {
 }
 
 // The fingerprint sent with a generation: coarse enough to stay the same over a song,
-// fine enough to tell songs apart. "t128-c310200130201-s2431": the tempo to 4 BPM, each
+// fine enough to tell songs apart. "t088-c300030000300-s4500": the tempo to 4 BPM, each
 // pitch class's share of the harmony in four steps (C to B), each band's share of the
 // energy in tenths. Letters, digits and '-' only (the server checks that shape).
 export function fingerprintOf({ bpm, chroma, bands }) {
@@ -154,6 +172,10 @@ export function fingerprintOf({ bpm, chroma, bands }) {
   const harmony = chroma.map((v) => Math.min(3, Math.floor((v / top) * 4))).join("");
   const timbre = bands.map((v) => Math.min(9, Math.floor(v * 10))).join("");
   return `t${tempo}-c${harmony}-s${timbre}`;
+}
+
+function hann(size) {
+  return Float32Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size));
 }
 
 // Band edges (Hz) of the timbre profile: bass, low mids, high mids, air.
@@ -165,11 +187,12 @@ export class MusicAnalysis {
     this.hopRate = sampleRate / HOP; // analysis frames per second
     this.capacity = Math.round(windowSeconds * this.hopRate);
     this.hops = 0;
-    this.frame = new Float32Array(FRAME);
-    this.fill = FRAME - HOP; // where the next sample goes in this.frame
-    this.window = Float32Array.from({ length: FRAME }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / FRAME));
-    this.re = new Float64Array(FRAME);
-    this.im = new Float64Array(FRAME);
+    this.samples = new Float32Array(LONG); // the latest LONG samples
+    this.fill = LONG - HOP; // where the next sample goes
+    this.window = hann(FRAME);
+    this.longWindow = hann(LONG);
+    this.re = new Float64Array(LONG);
+    this.im = new Float64Array(LONG);
     this.previous = new Float64Array(FRAME / 2); // the last frame's log magnitudes
     // Per frame, over the window (ring buffers indexed by hop % capacity).
     this.onsets = new Float64Array(this.capacity);
@@ -178,24 +201,26 @@ export class MusicAnalysis {
     this.chromas = new Float64Array(this.capacity * 12);
     this.bandPowers = new Float64Array(this.capacity * 4);
     this.level = 0; // the latest frame's energy, for the meter
-    // Each FFT bin's pitch class (C = 0) and band, computed once.
-    this.pitchClass = new Int8Array(FRAME / 2);
-    this.band = new Int8Array(FRAME / 2);
-    for (let k = 1; k < FRAME / 2; k++) {
+    // Each FFT bin's band, and each long FFT bin's pitch class (C = 0), computed once.
+    this.band = Int8Array.from({ length: FRAME / 2 }, (_, k) => {
       const hz = (k * sampleRate) / FRAME;
-      this.pitchClass[k] = hz < 60 || hz > 5000 ? -1 : (((Math.round(12 * Math.log2(hz / 440)) + 9) % 12) + 12) % 12;
-      this.band[k] = BANDS.findIndex((edge, i) => hz >= edge && hz < BANDS[i + 1]);
-    }
+      return BANDS.findIndex((edge, i) => hz >= edge && hz < BANDS[i + 1]);
+    });
+    this.pitchClass = Int8Array.from({ length: LONG / 2 }, (_, k) => {
+      const hz = (k * sampleRate) / LONG;
+      if (hz < 110 || hz > 5000) return -1;
+      return (((Math.round(12 * Math.log2(hz / 440)) + 9) % 12) + 12) % 12;
+    });
   }
 
   // Feed samples (any block size); every HOP samples one analysis frame is taken.
   push(samples) {
     for (let i = 0; i < samples.length; i++) {
-      this.frame[this.fill++] = samples[i];
-      if (this.fill === FRAME) {
+      this.samples[this.fill++] = samples[i];
+      if (this.fill === LONG) {
         this.analyse();
-        this.frame.copyWithin(0, HOP);
-        this.fill = FRAME - HOP;
+        this.samples.copyWithin(0, HOP);
+        this.fill = LONG - HOP;
       }
     }
   }
@@ -203,35 +228,49 @@ export class MusicAnalysis {
   analyse() {
     const slot = this.hops % this.capacity;
     let square = 0;
-    for (let i = FRAME - HOP; i < FRAME; i++) square += this.frame[i] * this.frame[i];
+    for (let i = LONG - HOP; i < LONG; i++) square += this.samples[i] * this.samples[i];
     this.powers[slot] = square / HOP;
     this.level = energyOf(Math.sqrt(square / HOP));
+    const chroma = this.chromas.subarray(slot * 12, slot * 12 + 12).fill(0);
+    if (this.hops % CHROMA_EVERY === 0) this.harmony(chroma);
+    const re = this.re.subarray(0, FRAME);
+    const im = this.im.subarray(0, FRAME);
     for (let i = 0; i < FRAME; i++) {
-      this.re[i] = this.frame[i] * this.window[i];
-      this.im[i] = 0;
+      re[i] = this.samples[LONG - FRAME + i] * this.window[i];
+      im[i] = 0;
     }
-    fft(this.re, this.im);
+    fft(re, im);
     // Onset strength: spectral flux of log-compressed magnitudes (rises in any band count,
     // falls do not), the usual front end of beat tracking.
     let flux = 0;
     let weighted = 0;
     let total = 0;
-    const chroma = this.chromas.subarray(slot * 12, slot * 12 + 12).fill(0);
     const bands = this.bandPowers.subarray(slot * 4, slot * 4 + 4).fill(0);
     for (let k = 1; k < FRAME / 2; k++) {
-      const magnitude = Math.hypot(this.re[k], this.im[k]) / (FRAME / 4); // a sine's amplitude
+      const magnitude = Math.hypot(re[k], im[k]) / (FRAME / 4); // a sine's amplitude
       const compressed = Math.log1p(100 * magnitude);
       flux += Math.max(0, compressed - this.previous[k]);
       this.previous[k] = compressed;
       weighted += magnitude * ((k * this.sampleRate) / FRAME);
       total += magnitude;
-      const power = magnitude * magnitude;
-      if (this.pitchClass[k] >= 0) chroma[this.pitchClass[k]] += power;
-      bands[this.band[k]] += power;
+      bands[this.band[k]] += magnitude * magnitude;
     }
     this.onsets[slot] = flux;
     this.centroids[slot] = total > 1e-6 ? weighted / total : 0;
     this.hops++;
+  }
+
+  // Adds the power of each pitch class (110 Hz to 5 kHz, octaves folded) in the latest
+  // LONG samples to `chroma`.
+  harmony(chroma) {
+    for (let i = 0; i < LONG; i++) {
+      this.re[i] = this.samples[i] * this.longWindow[i];
+      this.im[i] = 0;
+    }
+    fft(this.re, this.im);
+    for (let k = 1; k < LONG / 2; k++) {
+      if (this.pitchClass[k] >= 0) chroma[this.pitchClass[k]] += this.re[k] ** 2 + this.im[k] ** 2;
+    }
   }
 
   // The last `count` values of a ring buffer, oldest first.

@@ -108,5 +108,8 @@ def test_the_fingerprint_stays_over_a_song_and_differs_across_songs(lab):
     assert one["fingerprint"] == later["fingerprint"]
     assert one["fingerprint"] != other["fingerprint"]
     assert one["fingerprint"].startswith("t088") or one["fingerprint"].startswith("t092")
+    # The harmony part names the chord's pitch classes, C to B: A minor is C, E and A.
+    assert one["fingerprint"].split("-")[1] == "c300030000300"
+    assert other["fingerprint"].split("-")[1] == "c003000300300"  # D major: D, F#, A
     same_song, new_song = distances
     assert same_song < 0.1 < 0.25 < new_song
