@@ -64,6 +64,8 @@ if (box) {
     }
   });
   const saved = localStorage.getItem(store());
-  dynamicMode = fromUrl === null ? saved === "dynamic" : ["1", "on", "true", "yes"].includes(fromUrl.toLowerCase());
+  // The URL's ?dynamic= (already checked by the server) wins over what was saved.
+  const on = ["1", "on", "true", "yes"];
+  dynamicMode = fromUrl === null ? saved === "dynamic" : on.includes(fromUrl.toLowerCase());
   if (dynamicMode || saved) turnOn();
 }

@@ -401,12 +401,12 @@ export async function start({ dynamicMode = false } = {}) {
     const refused = error?.name === "NotAllowedError" || error?.name === "SecurityError";
     say(
       refused
-        ? "The microphone was refused, so listening is off. Allow it in the browser's site settings to listen."
+        ? "The microphone was refused, so listening is off. " +
+            "Allow it in the browser's site settings to listen."
         : "No microphone was found, so listening is off.",
     );
     return false;
   }
-  body.classList.add("listening");
   // Browsers may hold audio until a gesture: a restored listening screen resumes on the
   // first key or click.
   if (session.context.state === "suspended") {
@@ -425,7 +425,6 @@ export function stop() {
   clearInterval(ticker);
   heard = null;
   dynamic.reference = null;
-  body.classList.remove("listening");
   panel().hidden = true;
 }
 
@@ -452,8 +451,9 @@ function tick() {
 
 function dynamicNote() {
   if (dynamic.spentDay === utcDay()) return " · today's quota is spent, resuming tomorrow";
-  const wait = Math.max(dynamic.waitUntil, dynamic.lastMadeAt + minIntervalMs()) - Date.now();
-  return dynamic.lastMadeAt && wait > 0 ? ` · next change in ${Math.ceil(wait / 1000)} s at the earliest` : "";
+  const madeWait = dynamic.lastMadeAt ? dynamic.lastMadeAt + minIntervalMs() : 0;
+  const wait = Math.max(dynamic.waitUntil, madeWait) - Date.now();
+  return wait > 0 ? ` · next change in ${Math.ceil(wait / 1000)} s at the earliest` : "";
 }
 
 function utcDay() {
