@@ -43,9 +43,9 @@ def parse_generation_request(fields: Mapping[str, object]) -> GenerationRequest:
 
 
 def is_dynamic(fields: Mapping[str, object]) -> bool:
-    """Whether dynamic mode (not a person) asked: ``dynamic`` is true, "1", "on" or "true"."""
+    """Whether dynamic mode (not a person) asked: ``dynamic`` is true, 1, on, true or yes."""
     value = fields.get("dynamic")
-    return value is True or (isinstance(value, str) and value.lower() in {"1", "on", "true"})
+    return value is True or (isinstance(value, str) and value.lower() in {"1", "on", "true", "yes"})
 
 
 def _number(fields: Mapping[str, object], name: str) -> float | None:

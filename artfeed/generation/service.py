@@ -64,7 +64,7 @@ def request_key(
     """The idempotency key: sha256 hex of the user, the normalised inputs and the window."""
     bucket = int(now.timestamp()) // IDEMPOTENCY_WINDOW_SECONDS - windows_ago
     parts = [user.pk, request.prompt, request.style, request.mood, request.bpm, request.energy]
-    # The music: the same prompt on a new song is a new artwork.
+    # The music heard and the look: the same prompt on a new song is a new artwork.
     parts += [request.brightness, request.fingerprint, request.look]
     encoded = json.dumps([*parts, bucket], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
