@@ -44,6 +44,11 @@ class ArtworkQuerySet(models.QuerySet["Artwork"]):
         generated = Artwork.Origin.GENERATED
         return self.filter(created_by=user, origin=generated, created_at__gte=midnight)
 
+    def last_generated_at(self, user: AbstractBaseUser) -> datetime | None:
+        """When the user last generated an artwork (one probe of artwork_creator_recent)."""
+        mine = self.filter(created_by=user, origin=Artwork.Origin.GENERATED)
+        return mine.order_by("-created_at").values_list("created_at", flat=True).first()
+
 
 class Artwork(models.Model):
     class Origin(models.TextChoices):

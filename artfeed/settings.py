@@ -208,6 +208,8 @@ ARTFEED_PIN = read.duration("ARTFEED_PIN", timedelta(seconds=3))
 ARTFEED_VIEWABLE_MS = read.positive_int("ARTFEED_VIEWABLE_MS", 1000, maximum=60_000)
 ARTFEED_BATCH_MAX = read.positive_int("ARTFEED_BATCH_MAX", 200, maximum=10_000)
 ARTFEED_DAILY_GENERATIONS = read.positive_int("ARTFEED_DAILY_GENERATIONS", 100)
+# Dynamic mode (a listening screen generating when the music changes): at most this often.
+ARTFEED_DYNAMIC_MIN_INTERVAL = read.duration("ARTFEED_DYNAMIC_MIN_INTERVAL", timedelta(minutes=2))
 ARTFEED_TRACKING_SINCE = read.moment("ARTFEED_TRACKING_SINCE")
 # The release open displays compare with their own to reload after an upgrade
 # (artfeed/release.py); derived from the static files when unset.

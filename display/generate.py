@@ -6,14 +6,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from artfeed.generation.base import GenerationRequest
 from artfeed.generation.service import Generation, generate_artwork
 from display.feed import Frame
 from display.pins import pin_frame
+from display.preferences import steer
 from display.screens import ScreenSettings
-from display.votes import style_weights
 
 # The style select's first option: let the generator choose (leaning to liked styles).
 SURPRISE = "surprise"
@@ -35,7 +36,16 @@ def parse_generation_request(fields: Mapping[str, object]) -> GenerationRequest:
         mood=fields.get("mood") or None,  # type: ignore[arg-type]
         bpm=_number(fields, "bpm"),
         energy=_number(fields, "energy"),
+        brightness=_number(fields, "brightness"),
+        fingerprint=fields.get("fingerprint") or None,  # type: ignore[arg-type]
+        look=fields.get("look") or None,  # type: ignore[arg-type]
     )
+
+
+def is_dynamic(fields: Mapping[str, object]) -> bool:
+    """Whether dynamic mode (not a person) asked: ``dynamic`` is true, 1, on, true or yes."""
+    value = fields.get("dynamic")
+    return value is True or (isinstance(value, str) and value.lower() in {"1", "on", "true", "yes"})
 
 
 def _number(fields: Mapping[str, object], name: str) -> float | None:
@@ -54,11 +64,21 @@ def _number(fields: Mapping[str, object], name: str) -> float | None:
 
 
 def generate_on_screen(
-    *, user: AbstractBaseUser, request: GenerationRequest, screen: ScreenSettings
+    *,
+    user: AbstractBaseUser,
+    request: GenerationRequest,
+    screen: ScreenSettings,
+    dynamic: bool = False,
 ) -> ScreenGeneration:
-    """Generate for ``user`` (styles they like weigh when none is named) and put the
-    artwork on ``screen`` at once, leased to it so the feed does not hand it to another."""
-    weights = style_weights(user) if not request.style else None
-    generation = generate_artwork(user=user, request=request, style_weights=weights)
+    """Generate for ``user`` (their preferences and the styles they like steer what the
+    request leaves open) and put the artwork on ``screen`` at once, leased to it so the
+    feed does not hand it to another.
+    A ``dynamic`` request (the music changed) waits ``ARTFEED_DYNAMIC_MIN_INTERVAL`` after
+    the user's last artwork, whichever screen made it."""
+    request, weights = steer(request, user=user)
+    interval = settings.ARTFEED_DYNAMIC_MIN_INTERVAL if dynamic else None
+    generation = generate_artwork(
+        user=user, request=request, style_weights=weights, min_interval=interval
+    )
     frame = pin_frame(user, screen=screen.key, artwork=generation.artwork, dwell=screen.dwell)
     return ScreenGeneration(generation, frame)

@@ -44,6 +44,27 @@ class Vote(models.Model):
         return f"{self.user_id} {'+1' if self.value > 0 else '-1'} {self.artwork_id}"
 
 
+class Preferences(models.Model):
+    """A user's preferred styles and looks (display/preferences.py): a generation that
+    names no style or look is steered by them, alongside the user's votes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="art_preferences",
+    )
+    styles = models.JSONField(default=list, blank=True)  # names from the generator's styles
+    looks = models.JSONField(default=list, blank=True)  # names from generation.looks.LOOKS
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"
+
+
 class Screen(models.Model):
     """One display device of a user (a TV, a frame, a tab), known by the stable key the
     page keeps in localStorage or takes from ``?screen=``."""
@@ -65,6 +86,7 @@ class Screen(models.Model):
     fade_ms = models.PositiveIntegerField(default=DEFAULT_FADE_MS, db_default=DEFAULT_FADE_MS)
     show_clock = models.BooleanField(default=False, db_default=False)
     show_info = models.BooleanField(default=False, db_default=False)
+    dynamic = models.BooleanField(default=False, db_default=False)
     # Times its watchdog had to retry or reload (display.recoveries), and the last one.
     # (Database defaults: display.leases inserts rows in SQL of its own.)
     recoveries = models.PositiveIntegerField(default=0, db_default=0)
@@ -94,6 +116,7 @@ class Screen(models.Model):
                 "fade_ms": screen.fade_ms,
                 "show_clock": screen.show_clock,
                 "show_info": screen.show_info,
+                "dynamic": screen.dynamic,
             },
         )
         return row

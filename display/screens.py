@@ -1,5 +1,5 @@
 """A screen's identity and settings, read from its request: ``?screen=``, ``?dwell=``,
-``?fade=``, ``?clock=`` and ``?info=`` (a kiosk URL configures its frame)."""
+``?fade=``, ``?clock=``, ``?info=`` and ``?dynamic=`` (a kiosk URL configures its frame)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ class ScreenSettings:
     fade_ms: int = DEFAULT_FADE_MS
     show_clock: bool = False
     show_info: bool = False
+    # Dynamic mode: listening, and a new artwork when the music changes (listen.js).
+    dynamic: bool = False
 
     @property
     def dwell_seconds(self) -> int:
@@ -49,6 +51,8 @@ class ScreenSettings:
             options["clock"] = 1
         if self.show_info:
             options["info"] = 1
+        if self.dynamic:
+            options["dynamic"] = 1
         return urlencode(options)
 
 
@@ -82,6 +86,7 @@ def screen_settings(request: HttpRequest) -> ScreenSettings:
         fade_ms=DEFAULT_FADE_MS if fade_ms is None else fade_ms,
         show_clock=_switch(fields, "clock"),
         show_info=_switch(fields, "info"),
+        dynamic=_switch(fields, "dynamic"),
     )
 
 

@@ -57,6 +57,7 @@ class ScreenStatus(ScreenNow):
             fade_ms=self.screen.fade_ms,
             show_clock=self.screen.show_clock,
             show_info=self.screen.show_info,
+            dynamic=self.screen.dynamic,
         )
 
     @property

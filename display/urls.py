@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from display import views, views_generate, views_live, views_recoveries, views_screens
+from display import (
+    views,
+    views_generate,
+    views_live,
+    views_preferences,
+    views_recoveries,
+    views_screens,
+)
 
 app_name = "display"
 urlpatterns = [
@@ -14,4 +21,5 @@ urlpatterns = [
     path("stream/", views_live.stream, name="stream"),
     path("frame/<uuid:pk>/", views_live.frame, name="frame"),
     path("recoveries/", views_recoveries.recoveries, name="recoveries"),
+    path("preferences/", views_preferences.preferences, name="preferences"),
 ]

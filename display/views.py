@@ -41,6 +41,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             "batch_max": settings.ARTFEED_BATCH_MAX,
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
             "release": current_release(),
+            "dynamic_min_interval_s": int(settings.ARTFEED_DYNAMIC_MIN_INTERVAL.total_seconds()),
         },
     )
     response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")

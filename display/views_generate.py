@@ -13,11 +13,12 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from artfeed.generation.base import GenerationError
+from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import MOODS
 from artfeed.generation.registry import get_generator
-from artfeed.generation.service import QuotaExceeded, generations_used
+from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
 from artfeed.http import json_error, wants_json
-from display.generate import SURPRISE, generate_on_screen, parse_generation_request
+from display.generate import SURPRISE, generate_on_screen, is_dynamic, parse_generation_request
 from display.inputs import posted_fields
 from display.pins import pin_ms
 from display.screens import screen_settings
@@ -43,6 +44,7 @@ def _form(
         "styles": get_generator().styles,
         "surprise": SURPRISE,
         "moods": MOODS,
+        "looks": LOOKS.items(),
         "values": values or {},
         "error": error,
         "used": generations_used(request.user),
@@ -53,12 +55,23 @@ def _form(
 
 
 def _refused(
-    request: HtmxHttpRequest, status: int, message: str, values: Mapping[str, object]
+    request: HtmxHttpRequest,
+    status: int,
+    message: str,
+    values: Mapping[str, object],
+    *,
+    reason: str = "",
+    retry_after: int | None = None,
 ) -> HttpResponse:
-    """The message, and nothing else changed: JSON for scripts; for the overlay, its form
+    """The message, and nothing else changed: JSON for scripts (and for dynamic mode,
+    with a ``reason`` it acts on: ``quota`` or ``interval``); for the overlay, its form
     again (values kept) in place of the frame it asked for."""
     if _speaks_json(request):
-        return json_error(status, message)
+        extra = {"reason": reason} if reason else {}
+        response = JsonResponse({"error": message, **extra}, status=status)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
     response = _form(request, values=values, error=message, status=status)
     if request.htmx:
         reswap(retarget(response, OVERLAY), "innerHTML")
@@ -68,8 +81,10 @@ def _refused(
 @require_http_methods(["GET", "POST"])
 def generate(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form, with today's usage ("12 of 100 today"). POST (prompt, style,
-    mood, bpm, energy, screen, dwell): make the artwork and answer with it as the
-    ``frame`` partial, pinned on the generating screen, plus an ``artGenerated`` event."""
+    mood, bpm, energy, brightness, fingerprint, dynamic, screen, dwell): make the artwork
+    and answer with it as the ``frame`` partial, pinned on the generating screen, plus an
+    ``artGenerated`` event. Refusals are JSON when the client accepts it, even from htmx
+    (dynamic mode asks for the frame and for JSON errors)."""
     if not request.user.is_authenticated:
         if request.htmx or _speaks_json(request):
             return json_error(401, "Log in first: this endpoint needs a signed-in user.")
@@ -83,9 +98,14 @@ def generate(request: HtmxHttpRequest) -> HttpResponse:
             user=request.user,
             request=parse_generation_request(fields),
             screen=screen_settings(request),
+            dynamic=is_dynamic(fields),
         )
     except QuotaExceeded as error:
-        return _refused(request, 429, str(error), fields)
+        return _refused(request, 429, str(error), fields, reason="quota")
+    except TooSoon as error:
+        return _refused(
+            request, 429, str(error), fields, reason="interval", retry_after=error.retry_after
+        )
     except GenerationError as error:
         return _refused(request, 502, str(error), fields)
     except ValueError as error:  # a field, the body or the screen settings

@@ -6,14 +6,22 @@ No Django here, so backends stay plain functions of their inputs and test withou
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Protocol
+
+from artfeed.generation.looks import LOOKS
 
 PROMPT_MAX_LENGTH = 500
 MOOD_MAX_LENGTH = 40
 BPM_RANGE = (20.0, 300.0)
 ENERGY_RANGE = (0.0, 1.0)
+BRIGHTNESS_RANGE = (0.0, 1.0)
+# What the display's listening module sends as the music's fingerprint (static/display/
+# listen.js): a short token such as "t120-c8f3a00b21c04-s7a52". Opaque here: it only has
+# to tell songs apart, in the idempotency key and in the picture's seed.
+FINGERPRINT = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,12 @@ class GenerationRequest:
     mood: str | None = None
     bpm: float | None = None  # 40..220 typical
     energy: float | None = None  # 0..1
+    # From the display's listening (static/display/listen.js): the sound's spectral
+    # centroid on a 0..1 scale (dark, bassy .. bright, airy) and the music's fingerprint.
+    brightness: float | None = None
+    fingerprint: str | None = None
+    # One of ``looks.LOOKS`` ("in the manner of" presets), or None.
+    look: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,30 @@ def validate_request(request: GenerationRequest) -> GenerationRequest:
         mood=_optional_word("mood", request.mood, max_length=MOOD_MAX_LENGTH),
         bpm=_optional_number("bpm", request.bpm, BPM_RANGE),
         energy=_optional_number("energy", request.energy, ENERGY_RANGE),
+        brightness=_optional_number("brightness", request.brightness, BRIGHTNESS_RANGE),
+        fingerprint=_optional_fingerprint(request.fingerprint),
+        look=_optional_look(request.look),
     )
+
+
+def _optional_look(value: object) -> str | None:
+    look = _optional_word("look", value)
+    if look is not None and look not in LOOKS:
+        raise ValueError(f"look must be one of {', '.join(LOOKS)} (got {look!r})")
+    return look
+
+
+def _optional_fingerprint(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("fingerprint must be text")
+    token = value.strip().lower()
+    if token and not FINGERPRINT.fullmatch(token):
+        raise ValueError(
+            "fingerprint must be 1 to 64 letters, digits or '-' (as the display's listening sends)"
+        )
+    return token or None
 
 
 def _optional_word(field: str, value: object, *, max_length: int = 100) -> str | None:

@@ -23,6 +23,7 @@ from artfeed.generation.base import (
     GenerationRequest,
     validate_request,
 )
+from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import STYLES, title_for
 from artfeed.images import RASTERS, BadImage, identify
 
@@ -49,6 +50,8 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 def compose_prompt(request: GenerationRequest, style: str) -> str:
     """The prompt sent to the model: the user's words, then the style, mood and feel."""
     parts = [request.prompt, f"Style: {STYLE_PROMPTS[style]}."]
+    if request.look:
+        parts.append(f"Look: {LOOKS[request.look].prompt}.")
     if request.mood:
         parts.append(f"Mood: {request.mood}.")
     if request.energy is not None:
@@ -57,6 +60,13 @@ def compose_prompt(request: GenerationRequest, style: str) -> str:
     if request.bpm is not None:
         pace = "slow, spacious" if request.bpm < 80 else "steady"
         parts.append(f"Rhythm: {'fast, dense, repeating' if request.bpm > 130 else pace}.")
+    if request.brightness is not None:
+        light = "dark, deep, low-key" if request.brightness < 0.34 else "balanced light"
+        parts.append(f"Light: {'bright, airy, luminous' if request.brightness > 0.66 else light}.")
+    if request.fingerprint:
+        # Different songs must not collapse into one picture; the model cannot hear, so it
+        # gets the tempo and the signature as words.
+        parts.append(f"Painted to the music playing now (signature {request.fingerprint}).")
     parts.append("Wall art for a 16:9 screen, no text, no lettering.")
     return " ".join(parts)
 

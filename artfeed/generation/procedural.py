@@ -11,7 +11,12 @@ How the inputs shape a picture:
   (``MOODS``; synonyms are understood, anything else gets a palette derived from its hash);
   a few prompt words ("ocean", "forest", "sunset", ...) steer the hue too;
 - **bpm** sets rhythm and density: more bands, rings, tiles and stars, tighter repetition;
-- **energy** sets the motion feel: jaggedness, contrast, chroma, stroke weight, extra accents.
+- **energy** sets the motion feel: jaggedness, contrast, chroma, stroke weight, extra accents;
+- **brightness** (the sound's spectral centroid) sets the light: a dark, bassy sound gets a
+  dark ground and deeper colours, a bright, airy one a light ground and lighter colours;
+- the music's **fingerprint** seeds the picture: the same prompt on another song differs;
+- a **look** (``looks.LOOKS``, "in the manner of" presets) sets the palette's character in
+  place of the mood's, and without a named style leans to the look's compositions.
 
 The module is long because it holds nine compositions; each ``_draw_*`` is self-contained.
 """
@@ -33,6 +38,7 @@ from artfeed.generation.base import (
     normalise_prompt,
     validate_request,
 )
+from artfeed.generation.looks import LOOKS, Look, leaning
 
 __all__ = [
     "MOODS",
@@ -216,7 +222,13 @@ _DARK_STYLES = {"aurora": True, "constellation": True}
 
 
 def _make_palette(
-    rng: random.Random, mood: _Mood, energy: float, *, dark: bool | None, hue_hint: float | None
+    rng: random.Random,
+    mood: _Mood,
+    energy: float,
+    *,
+    dark: bool | None,
+    hue_hint: float | None,
+    lift: float = 0.0,
 ) -> _Palette:
     if dark is None:
         dark = mood.dark if mood.dark is not None else rng.random() < 0.5
@@ -231,7 +243,7 @@ def _make_palette(
         low, high = _lerp(0.64, 0.52, energy), _lerp(0.82, 0.9, energy)
     else:
         low, high = _lerp(0.58, 0.42, energy), _lerp(0.76, 0.82, energy)
-    steps = [low + (high - low) * i / (count - 1) for i in range(count)]
+    steps = [min(low + lift + (high - low) * i / (count - 1), 0.95) for i in range(count)]
     rng.shuffle(steps)
     colours = []
     for i in range(count):
@@ -1123,19 +1135,34 @@ class ProceduralGenerator:
         req = validate_request(request)
         if req.style is not None and req.style not in STYLES:
             raise ValueError(f"style must be one of {', '.join(STYLES)} (got {req.style!r})")
-        style = req.style or choose_style(req.prompt)
+        look = LOOKS[req.look] if req.look else None
+        style = req.style or choose_style(req.prompt, weights=leaning(None, req.look))
         bpm = None if req.bpm is None else round(req.bpm, 2)
         energy = None if req.energy is None else round(req.energy, 3)
-        digest = _digest("image", req.prompt, style, req.mood, bpm, energy)
+        brightness = None if req.brightness is None else round(req.brightness, 3)
+        inputs: list[object] = [req.prompt, style, req.mood, bpm, energy]
+        if brightness is not None or req.fingerprint is not None:  # music heard: its own seed
+            inputs += [brightness, req.fingerprint]
+        if look is not None:
+            inputs += ["look", req.look]
+        digest = _digest("image", *inputs)
         rng = random.Random(int.from_bytes(digest, "big"))
         named, mood = _resolve_mood(req.mood, req.prompt)
+        if look is not None:
+            mood = _look_palette(look, mood)
         if energy is None:
             energy = min(max(mood.energy + rng.uniform(-0.1, 0.1), 0.0), 1.0)
         if bpm is None:
             bpm = mood.bpm + rng.uniform(-12, 12)
         tempo = min(max((bpm - 40) / 180, 0.0), 1.0)
+        dark = _DARK_STYLES.get(style)
+        if dark is None and look is not None:
+            dark = look.dark
+        if dark is None and brightness is not None:
+            dark = brightness < 0.5
+        lift = 0.0 if brightness is None else (brightness - 0.5) * 0.16
         palette = _make_palette(
-            rng, mood, energy, dark=_DARK_STYLES.get(style), hue_hint=_hue_hint(req.prompt)
+            rng, mood, energy, dark=dark, hue_hint=_hue_hint(req.prompt), lift=lift
         )
         svg = _Svg()
         _DRAWERS[style](svg, rng, palette, tempo, energy)
@@ -1147,3 +1174,17 @@ class ProceduralGenerator:
             title=title,
             style=style,
         )
+
+
+def _look_palette(look: Look, mood: _Mood) -> _Mood:
+    """The mood's tempo, energy and words, with the look's colours."""
+    return _Mood(
+        hue=look.hue,
+        hue_spread=12,
+        chroma=look.chroma,
+        dark=look.dark,
+        schemes=look.schemes,
+        energy=mood.energy,
+        bpm=mood.bpm,
+        adjectives=mood.adjectives,
+    )

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from artfeed.generation.base import GenerationRequest, Generator, validate_request
+from artfeed.generation.looks import leaning
 from artfeed.generation.procedural import choose_style
 from artfeed.generation.registry import get_generator
 from artfeed.models import Artwork
@@ -36,6 +37,19 @@ class QuotaExceeded(Exception):
         )
 
 
+class TooSoon(Exception):
+    """A dynamic-mode generation came within ``ARTFEED_DYNAMIC_MIN_INTERVAL`` of the user's
+    last artwork (message is for them; ``retry_after`` is in whole seconds)."""
+
+    def __init__(self, *, retry_after: int, interval: timedelta) -> None:
+        self.retry_after = retry_after
+        minutes = interval.total_seconds() / 60
+        super().__init__(
+            f"Dynamic mode makes at most one artwork every {minutes:g} min; the next can "
+            f"come in {retry_after} s."
+        )
+
+
 @dataclass(frozen=True)
 class Generation:
     artwork: Artwork
@@ -50,6 +64,8 @@ def request_key(
     """The idempotency key: sha256 hex of the user, the normalised inputs and the window."""
     bucket = int(now.timestamp()) // IDEMPOTENCY_WINDOW_SECONDS - windows_ago
     parts = [user.pk, request.prompt, request.style, request.mood, request.bpm, request.energy]
+    # The music heard and the look: the same prompt on a new song is a new artwork.
+    parts += [request.brightness, request.fingerprint, request.look]
     encoded = json.dumps([*parts, bucket], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -66,6 +82,7 @@ def generate_artwork(
     now: datetime | None = None,
     style_weights: Mapping[str, float] | None = None,
     generator: Generator | None = None,
+    min_interval: timedelta | None = None,
 ) -> Generation:
     """Make an artwork from ``request`` for ``user`` with the configured generator.
 
@@ -74,10 +91,11 @@ def generate_artwork(
     when two such requests race (the unique (creator, request_key) constraint decides; the loser
     returns the winner's row), and does not count against the quota again. Without a
     style, one is chosen from the prompt, leaning towards ``style_weights`` (the styles
-    the user likes).
+    the user likes). With ``min_interval`` (dynamic mode) a new artwork is made only that
+    long after the user's last one.
 
-    Raises ``ValueError`` naming the bad field, ``QuotaExceeded``, or ``GenerationError``
-    when the backend fails; nothing is stored then.
+    Raises ``ValueError`` naming the bad field, ``QuotaExceeded``, ``TooSoon`` or
+    ``GenerationError`` when the backend fails; nothing is stored then.
     """
     now = now or timezone.now()
     generator = generator or get_generator()
@@ -94,8 +112,10 @@ def generate_artwork(
     used = generations_used(user, now=now)
     if used >= limit:  # before generating: an image service may charge by the picture
         raise QuotaExceeded(used=used, limit=limit)
+    if min_interval is not None:
+        _check_interval(user, now=now, interval=min_interval)
 
-    style = req.style or choose_style(req.prompt, weights=style_weights)
+    style = req.style or choose_style(req.prompt, weights=leaning(style_weights, req.look))
     image = generator.generate(replace(req, style=style))
     artwork = Artwork(
         title=image.title,
@@ -114,6 +134,8 @@ def generate_artwork(
             # One generation of a user at a time from here to the commit, so that two
             # requests at the limit cannot both pass the count.
             list(get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk"))
+            if min_interval is not None:  # two screens hearing the same change at once
+                _check_interval(user, now=now, interval=min_interval)
             artwork.save(force_insert=True)
             used = generations_used(user, now=now)
             if used > limit:
@@ -124,7 +146,7 @@ def generate_artwork(
         if existing is None:  # not the idempotency key: a real fault
             raise
         return Generation(existing, False, generations_used(user, now=now), limit)
-    except QuotaExceeded:
+    except (QuotaExceeded, TooSoon):
         artwork.image.delete(save=False)
         raise
     return Generation(artwork, True, used, limit)
@@ -132,3 +154,11 @@ def generate_artwork(
 
 def _made_before(user: AbstractBaseUser, *keys: str) -> Artwork | None:
     return Artwork.objects.filter(created_by=user, request_key__in=keys).first()
+
+
+def _check_interval(user: AbstractBaseUser, *, now: datetime, interval: timedelta) -> None:
+    """``TooSoon`` unless the user's last generated artwork is ``interval`` old or more."""
+    last = Artwork.objects.last_generated_at(user)
+    if last is not None and now - last < interval:
+        wait = (last + interval - now).total_seconds()
+        raise TooSoon(retry_after=max(1, int(wait + 0.999)), interval=interval)

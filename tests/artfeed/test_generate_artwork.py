@@ -12,7 +12,7 @@ from django.db import connection
 
 from artfeed.generation.base import GeneratedImage, GenerationError, GenerationRequest
 from artfeed.generation.procedural import STYLES, ProceduralGenerator
-from artfeed.generation.service import QuotaExceeded, generate_artwork, request_key
+from artfeed.generation.service import QuotaExceeded, TooSoon, generate_artwork, request_key
 from artfeed.models import Artwork
 from tests.factories import UserFactory, generated_earlier
 
@@ -186,3 +186,64 @@ def test_concurrent_identical_requests_make_one_artwork(user):
     assert len({r.artwork.pk for r in results}) == 1
     assert sum(r.created for r in results) == 1
     assert Artwork.objects.count() == 1
+
+
+def test_the_same_prompt_on_a_new_song_is_a_new_artwork_a_repeat_on_the_same_song_is_not(user):
+    first = make(user, fingerprint="t120-c8f3a00b21c04-s7a52", brightness=0.4)
+    again = make(
+        user,
+        fingerprint="t120-c8f3a00b21c04-s7a52",
+        brightness=0.4,
+        now=NOON + timedelta(seconds=5),
+    )
+    new_song = make(
+        user,
+        fingerprint="t092-c0a1f0083b0c2-s2a95",
+        brightness=0.4,
+        now=NOON + timedelta(seconds=10),
+    )
+
+    assert not again.created and again.artwork == first.artwork
+    assert new_song.created and new_song.artwork != first.artwork
+    assert Artwork.objects.count() == 2
+
+
+def test_a_dynamic_generation_waits_the_interval_after_the_last_artwork(user):
+    interval = timedelta(minutes=2)
+    first = generate_artwork(
+        user=user,
+        request=GenerationRequest("song one", fingerprint="t1"),
+        now=NOON,
+        min_interval=interval,
+    )
+
+    with pytest.raises(TooSoon) as refused:
+        generate_artwork(
+            user=user,
+            request=GenerationRequest("song two", fingerprint="t2"),
+            now=NOON + timedelta(seconds=90),
+            min_interval=interval,
+        )
+    later = generate_artwork(
+        user=user,
+        request=GenerationRequest("song two", fingerprint="t2"),
+        now=NOON + interval,
+        min_interval=interval,
+    )
+
+    assert first.created and later.created
+    assert refused.value.retry_after == 30
+    assert "at most one artwork every 2 min" in str(refused.value)
+    assert Artwork.objects.count() == 2
+
+
+def test_a_repeat_of_a_dynamic_generation_is_the_same_artwork_not_too_soon(user):
+    interval = timedelta(minutes=2)
+    request = GenerationRequest("song one", fingerprint="t1")
+    first = generate_artwork(user=user, request=request, now=NOON, min_interval=interval)
+
+    again = generate_artwork(
+        user=user, request=request, now=NOON + timedelta(seconds=3), min_interval=interval
+    )
+
+    assert again.artwork == first.artwork and not again.created

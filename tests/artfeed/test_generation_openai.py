@@ -174,3 +174,20 @@ def test_the_registry_builds_the_configured_generator(settings):
     assert isinstance(chosen, OpenAIGenerator)
     assert chosen.url == "http://127.0.0.1:9/v1/images/generations"
     assert chosen.timeout == 60
+
+
+def test_the_music_heard_is_written_into_the_prompt(service):
+    heard = ask(style="waves", bpm=128, energy=0.9, brightness=0.8, fingerprint="t128-c9a0f3-s7a")
+
+    generator(service.url).generate(heard)
+
+    prompt = service.seen[0]["body"]["prompt"]
+    assert "Rhythm: steady." in prompt and "intense, high contrast" in prompt
+    assert "Light: bright, airy, luminous." in prompt
+    assert "t128-c9a0f3-s7a" in prompt
+
+
+def test_a_look_is_written_into_the_prompt(service):
+    generator(service.url).generate(ask(style="waves", look="hokusai"))
+
+    assert "in the manner of a Hokusai woodblock print" in service.seen[0]["body"]["prompt"]

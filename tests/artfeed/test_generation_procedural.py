@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artfeed.generation.base import GenerationRequest, normalise_prompt
+from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import MOODS, STYLES, ProceduralGenerator, choose_style
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -283,3 +284,58 @@ def test_any_valid_request_renders_well_formed_svg(
     root = parse(image.content)
     assert root.find(f"{SVG}title").text == image.title
     assert image.content == ProceduralGenerator().generate(request).content
+
+
+def ground_lightness(content: bytes) -> float:
+    """The first colour painted, the picture's ground, from 0 (black) to 1 (white)."""
+    first = re.search(rb"#([0-9a-f]{6})", content)[1].decode()
+    return sum(int(first[i : i + 2], 16) for i in (0, 2, 4)) / 3 / 255
+
+
+@pytest.mark.parametrize("style", ["bauhaus", "blobs", "mountains", "rings", "stripes", "waves"])
+def test_a_dark_sound_paints_a_dark_ground_and_a_bright_one_a_light_ground(style: str) -> None:
+    bassy = generate(style=style, bpm=100, energy=0.5, brightness=0.1, fingerprint="t100-c1")
+    airy = generate(style=style, bpm=100, energy=0.5, brightness=0.9, fingerprint="t100-c1")
+
+    assert ground_lightness(bassy.content) < 0.3 < 0.6 < ground_lightness(airy.content)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_same_prompt_on_another_song_is_another_picture(style: str) -> None:
+    song = {"style": style, "bpm": 120, "energy": 0.6, "brightness": 0.5}
+
+    one = generate(fingerprint="t120-c8f3a00b21c04-s7a52", **song)
+    other = generate(fingerprint="t120-c0a1f0083b0c2-s2a95", **song)
+
+    assert one.content != other.content
+    assert one.content == generate(fingerprint="T120-C8F3A00B21C04-S7A52 ", **song).content
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"brightness": -0.1}, "brightness must be between 0 and 1"),
+        ({"brightness": "light"}, "brightness must be a number"),
+        ({"fingerprint": "has spaces in it"}, "fingerprint must be 1 to 64"),
+        ({"fingerprint": "x" * 65}, "fingerprint must be 1 to 64"),
+        ({"fingerprint": 120}, "fingerprint must be text"),
+    ],
+)
+def test_bad_music_features_are_refused_naming_the_field(fields: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        generate(**fields)
+
+
+@pytest.mark.parametrize("look", list(LOOKS))
+def test_a_look_sets_the_palette_and_leans_to_its_compositions(look: str) -> None:
+    plain = generate("a garden at noon", style="blobs", bpm=100, energy=0.5)
+    in_the_look = generate("a garden at noon", style="blobs", bpm=100, energy=0.5, look=look)
+    unnamed = generate("a garden at noon", look=look)
+
+    assert colours(in_the_look.content) != colours(plain.content)
+    assert unnamed.style in LOOKS[look].styles
+
+
+def test_an_unknown_look_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="look must be one of"):
+        generate(look="warhol")

@@ -143,3 +143,10 @@ def test_production_needs_a_secret_key():
 
 def test_the_defaults_start():
     assert start().returncode == 0
+
+
+def test_a_bad_dynamic_interval_stops_start_up_naming_it():
+    result = start(ARTFEED_DYNAMIC_MIN_INTERVAL="sometimes")
+
+    assert result.returncode != 0
+    assert "ARTFEED_DYNAMIC_MIN_INTERVAL='sometimes' is not a positive duration" in result.stderr

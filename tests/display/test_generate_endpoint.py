@@ -260,3 +260,76 @@ def test_without_javascript_a_refusal_is_the_form_page_with_the_message(alice_cl
     assert "prompt must not be empty" in html
     assert 'value="calm"' in html  # what was typed is kept
     assert not Artwork.objects.exists()
+
+
+def test_the_music_heard_reaches_the_artwork_and_its_idempotency(alice_client):
+    song = {"bpm": "128", "energy": "0.7", "brightness": "0.8"}
+
+    first = htmx_post(alice_client, fingerprint="t128-c9a0f3-s7a", **song)
+    again = htmx_post(alice_client, fingerprint="t128-c9a0f3-s7a", **song)
+    new_song = htmx_post(alice_client, fingerprint="t092-c0a1f0-s2a", **song)
+
+    assert [r.status_code for r in (first, again, new_song)] == [200, 200, 200]
+    assert again.content == first.content
+    assert new_song.content != first.content
+    assert Artwork.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"brightness": "2"}, "brightness must be between 0 and 1"),
+        ({"brightness": "loud"}, "brightness must be a number"),
+        ({"fingerprint": "<script>"}, "fingerprint must be 1 to 64"),
+    ],
+)
+def test_bad_music_features_are_400_naming_the_field(alice_client, fields, message):
+    response = json_post(alice_client, **fields)
+
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not Artwork.objects.exists()
+
+
+def dynamic_post(client: Client, **fields: object):
+    """What a listening screen in dynamic mode sends: htmx's frame, errors as JSON."""
+    data = {"prompt": "the music", "fingerprint": "t120-c1", "dynamic": "1", "screen": "tv"}
+    return client.post(
+        URL, {**data, **fields}, headers={**HTMX, "Accept": "text/html, application/json"}
+    )
+
+
+def test_dynamic_mode_waits_the_interval_after_the_users_last_artwork(alice_client, settings):
+    settings.ARTFEED_DYNAMIC_MIN_INTERVAL = timedelta(minutes=2)
+    made = htmx_post(alice_client, prompt="made by hand")
+
+    too_soon = dynamic_post(alice_client)
+
+    assert made.status_code == 200
+    assert too_soon.status_code == 429
+    assert too_soon.json()["reason"] == "interval"
+    assert "at most one artwork every 2 min" in too_soon.json()["error"]
+    assert 110 <= int(too_soon["Retry-After"]) <= 120
+    assert Artwork.objects.count() == 1
+
+
+def test_dynamic_mode_generates_once_the_interval_has_passed(alice_client, user, settings):
+    settings.ARTFEED_DYNAMIC_MIN_INTERVAL = timedelta(minutes=2)
+    generated_earlier(user, 1, before=timezone.now() - timedelta(minutes=2))
+
+    response = dynamic_post(alice_client)
+
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"])["artGenerated"]["created"] is True
+    assert 'class="frame"' in response.content.decode()
+
+
+def test_dynamic_mode_over_the_quota_is_told_so(alice_client, user, settings):
+    settings.ARTFEED_DAILY_GENERATIONS = 1
+    generated_earlier(user, 1)
+
+    response = dynamic_post(alice_client)
+
+    assert response.status_code == 429
+    assert response.json()["reason"] == "quota"
+    assert "1 of 1 artworks today" in response.json()["error"]

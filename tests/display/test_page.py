@@ -78,6 +78,7 @@ def test_the_default_dwell_comes_from_the_settings(alice_client, settings):
         ("clock=2", "clock must be"),
         ("info=sometimes", "info must be 1 or 0 (or on/off, true/false, yes/no)"),
         ("info=-1", "info must be"),
+        ("dynamic=loud", "dynamic must be 1 or 0 (or on/off, true/false, yes/no)"),
     ],
 )
 def test_bad_screen_settings_are_400_with_a_message_and_change_nothing(

@@ -141,3 +141,24 @@ def test_the_kiosk_query_names_only_options_that_differ_from_the_default(setting
         parse("screen=hall&dwell=20&fade=300&clock=yes&info=on").kiosk_query
         == "screen=hall&dwell=20&fade=300&clock=1&info=1"
     )
+
+
+def test_dynamic_mode_is_a_screen_option_remembered_and_in_its_kiosk_url(alice_client, user):
+    alice_client.get("/display/?screen=hall&dynamic=1")
+
+    hall = Screen.objects.get(user=user, key="hall")
+    assert hall.dynamic
+    assert parse("screen=hall&dynamic=on").kiosk_query == "screen=hall&dynamic=1"
+    assert not parse("screen=hall").dynamic
+
+
+def test_listening_is_off_until_asked_and_its_module_is_not_in_the_page(alice_client, settings):
+    settings.ARTFEED_DYNAMIC_MIN_INTERVAL = timedelta(minutes=3)
+
+    html = alice_client.get("/display/").content.decode()
+
+    panel = re.search(r'<div id="listening"[^>]*>', html)[0]
+    assert " hidden " in panel and 'data-dynamic-min-interval="180"' in panel
+    assert re.search(r'data-src="/static/display/listen\.[0-9a-f]+\.js"', panel)
+    assert "display/listen." not in html.replace(panel, "")  # fetched only when turned on
+    assert 'data-listen-toggle aria-pressed="false">Listen</button>' in html
