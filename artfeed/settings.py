@@ -214,6 +214,9 @@ ARTFEED_TRACKING_SINCE = read.moment("ARTFEED_TRACKING_SINCE")
 # The release open displays compare with their own to reload after an upgrade
 # (artfeed/release.py); derived from the static files when unset.
 ARTFEED_RELEASE = read.token("ARTFEED_RELEASE")
+# Open event streams one user may keep per server process; a new one replaces the oldest
+# (display/hub.py). A household's screens fit many times over.
+ARTFEED_STREAMS_PER_USER = read.positive_int("ARTFEED_STREAMS_PER_USER", 10, maximum=1000)
 ARTFEED_GENERATOR = read.choice("ARTFEED_GENERATOR", "procedural", ("procedural", "openai"))
 
 # Telemetry (README, "Production"): a scraper holding this token may read /metrics (staff

@@ -327,3 +327,25 @@ def test_two_users_streams_do_not_mix_even_with_many_artworks(user):
         await bob_tv.close()
 
     run(scenario)
+
+
+def test_beyond_the_cap_the_newest_stream_replaces_the_users_oldest(user, other_user, settings):
+    settings.ARTFEED_STREAMS_PER_USER = 2
+
+    async def scenario() -> None:
+        oldest, middle, bobs = [await open_stream(u) for u in (user, user, other_user)]
+        newest = await open_stream(user)
+
+        assert await oldest.next() == (
+            "event: replaced\ndata: a newer screen of this user took this stream's place"
+        )
+        await oldest.task  # and it ended
+        assert running_hub().subscribers == 3
+
+        art = await create_artwork(created_by=user)
+        assert await middle.art_ready(stop_after=1) == [str(art.pk)]
+        assert await newest.art_ready(stop_after=1) == [str(art.pk)]
+        for stream in (middle, bobs, newest):
+            await stream.close()
+
+    run(scenario)
