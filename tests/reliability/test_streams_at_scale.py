@@ -5,87 +5,22 @@ PostgreSQL only (``start_asgi_server``)."""
 
 from __future__ import annotations
 
-import http.client
 import json
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
 
-from bench.sessions import CSRF_TOKEN, session_cookie
 from impressions.models import Impression
 from tests.factories import ArtworkFactory, GeneratedArtworkFactory, UserFactory
+from tests.live_http import METRICS_TOKEN, OpenStream, metric, request, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 POOL_SIZE = 4  # psycopg's default, which Django's pool keeps
-METRICS_TOKEN = "metrics-token-for-the-stream-tests"
 # A starved pool answers 503 after this wait instead of the default 10 s.
 SERVER = {"ARTFEED_DB_CONNECT_TIMEOUT": "2s", "ARTFEED_METRICS_TOKEN": METRICS_TOKEN}
-
-
-def signed_in(user) -> dict[str, str]:
-    return {
-        "Cookie": f"__Host-{session_cookie(user)}; __Host-csrftoken={CSRF_TOKEN}",
-        "X-CSRFToken": CSRF_TOKEN,
-    }
-
-
-class OpenStream:
-    """One screen's ``/display/stream/``, read up to its ``ready`` event and left open."""
-
-    def __init__(self, server, user) -> None:
-        self.http = http.client.HTTPConnection(server.server.host, server.server.port, timeout=10)
-        self.http.request("GET", "/display/stream/", headers=signed_in(user))
-        self.response = self.http.getresponse()
-        assert self.response.status == 200, self.response.read()
-        assert self.response.readline() == b"retry: 2000\n"
-        assert self.response.readline() == b"event: ready\n"
-        assert self.response.readline() == b"data: listening\n"
-        assert self.response.readline() == b"\n"
-
-    def next_event(self) -> list[bytes]:
-        lines = []
-        while (line := self.response.readline()) not in (b"\n", b""):
-            lines.append(line)
-        return lines
-
-    def close(self) -> None:
-        self.http.sock.shutdown(socket.SHUT_RDWR)
-        self.http.close()
-
-
-def request(server, method: str, path: str, headers=None, body: dict | None = None):
-    """One request on a connection of its own. ``headers`` are made by the caller, in
-    the test's thread: this may run in others, which must not touch the database."""
-    headers = dict(headers or {})
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    connection = http.client.HTTPConnection(server.server.host, server.server.port, timeout=30)
-    try:
-        connection.request(method, path, body=json.dumps(body) if body else None, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def metric(server, name: str) -> float:
-    """The value of an unlabelled metric, as a scraper holding the token reads it."""
-    connection = http.client.HTTPConnection(server.server.host, server.server.port, timeout=30)
-    try:
-        connection.request("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
-        response = connection.getresponse()
-        text = response.read().decode()
-    finally:
-        connection.close()
-    assert response.status == 200, text
-    for line in text.splitlines():
-        if line.startswith(f"{name} "):
-            return float(line.split()[1])
-    raise AssertionError(f"{name} is not in /metrics")
 
 
 def listening_connections() -> int:
@@ -124,7 +59,7 @@ def test_four_times_the_pool_in_open_streams_and_the_server_still_answers(start_
     artworks = ArtworkFactory.create_batch(4)
     server = start_asgi_server(**SERVER)
 
-    streams = [OpenStream(server, users[i % len(users)]) for i in range(4 * POOL_SIZE)]
+    streams = [OpenStream(server, signed_in(users[i % len(users)])) for i in range(4 * POOL_SIZE)]
     try:
         assert metric(server, "artfeed_streams_open") == 4 * POOL_SIZE
         assert listening_connections() == 1
@@ -153,9 +88,9 @@ def test_a_users_newest_stream_replaces_the_oldest_beyond_the_cap(start_asgi_ser
     alice, bob = UserFactory(), UserFactory()
     server = start_asgi_server(**SERVER, ARTFEED_STREAMS_PER_USER="2")
 
-    oldest, middle = OpenStream(server, alice), OpenStream(server, alice)
-    bobs = OpenStream(server, bob)
-    newest = OpenStream(server, alice)
+    oldest, middle = OpenStream(server, signed_in(alice)), OpenStream(server, signed_in(alice))
+    bobs = OpenStream(server, signed_in(bob))
+    newest = OpenStream(server, signed_in(alice))
     try:
         assert oldest.next_event() == [
             b"event: replaced\n",
