@@ -47,10 +47,13 @@ QUEUE_SIZE = 64
 
 
 def _connection_params() -> dict[str, Any]:
-    """Django's own parameters for the database, minus its sync-only cursor settings."""
+    """Django's own parameters for the database, minus its sync-only cursor settings;
+    PostgreSQL itself rather than a pooler when ``DATABASE_DIRECT_URL`` says where."""
     params = connection.get_connection_params()
     for key in ("cursor_factory", "context", "prepare_threshold"):
         params.pop(key, None)
+    if settings.DATABASE_DIRECT_URL is not None:
+        params.update(settings.DATABASE_DIRECT_URL)
     return params
 
 

@@ -77,10 +77,15 @@ def metric(server, series: str, connection: http.client.HTTPConnection | None = 
 class OpenStream:
     """One screen's ``/display/stream/``, read up to its ``ready`` event and left open."""
 
-    def __init__(self, server, headers: dict[str, str]) -> None:
+    def __init__(self, server, headers: dict[str, str], *, wait: bool = True) -> None:
         self.http = connect(server)
         self.http.timeout = 10
         self.http.request("GET", "/display/stream/", headers=headers)
+        if wait:
+            self.wait()
+
+    def wait(self) -> None:
+        """Read the answer up to the ``ready`` event."""
         self.response = self.http.getresponse()
         assert self.response.status == 200, self.response.read()
         assert self.next_event() == [b"retry: 2000\n", b"event: ready\n", b"data: listening\n"]

@@ -36,17 +36,24 @@ def two_workers(start_asgi_server, tmp_path):
     )
 
 
-def one_on_each_worker(server, open_one):
-    """Open connections (``open_one()``, with ``.socket``) until two are served by
-    different workers, closing the others. The kernel hands each new connection to
-    whichever worker accepts first, so a few tries are enough."""
-    first = open_one()
-    first_worker = worker_of(server, first.socket)
-    for _ in range(40):
-        other = open_one()
-        if worker_of(server, other.socket) != first_worker:
-            return first, other
-        other.close()
+def one_on_each_worker(server, start_one):
+    """Two connections served by different workers, the others closed. The kernel hands
+    each new connection to whichever worker accepts first, and one idle worker may win
+    every time: so several are started at once (``start_one()``, then ``.wait()`` on
+    each), which keeps both workers accepting."""
+    for _ in range(10):
+        batch = [start_one() for _ in range(6)]
+        for client in batch:
+            client.wait()
+        by_worker = {worker_of(server, client.socket): client for client in batch}
+        if len(by_worker) > 1:
+            chosen = list(by_worker.values())[:2]
+            for client in batch:
+                if client not in chosen:
+                    client.close()
+            return chosen
+        for client in batch:
+            client.close()
     raise AssertionError("every connection went to the same worker")
 
 
@@ -55,8 +62,13 @@ class KeptAlive:
 
     def __init__(self, server) -> None:
         self.http = connect(server)
+        self.http.request("GET", "/healthz")
+
+    def wait(self) -> None:
         # Answered, so a worker has accepted it (until then the kernel holds it).
-        assert ask(self.http, "GET", "/healthz")[0] == 200
+        response = self.http.getresponse()
+        response.read()
+        assert response.status == 200
         self.socket = self.http.sock
 
     def ask(self, *args, **kwargs) -> tuple[int, bytes]:
@@ -70,10 +82,13 @@ class KeptAlive:
 
 def test_a_frame_generated_on_one_worker_reaches_a_stream_on_the_other(two_workers, user):
     headers = signed_in(user)
-    here, there = one_on_each_worker(two_workers, lambda: OpenStream(two_workers, headers))
+    here, there = one_on_each_worker(
+        two_workers, lambda: OpenStream(two_workers, headers, wait=False)
+    )
     here.http.sock.settimeout(DELIVERY_SECONDS)
     there.http.sock.settimeout(DELIVERY_SECONDS)
     generator = KeptAlive(two_workers)
+    generator.wait()
     try:
         status, body = generator.ask(
             "POST",
