@@ -10,6 +10,8 @@ import os
 import socket
 from pathlib import Path
 
+from django.db import connection
+
 from bench.sessions import CSRF_TOKEN, session_cookie
 
 METRICS_TOKEN = "metrics-token-for-the-live-tests"
@@ -106,6 +108,16 @@ class OpenStream:
     def close(self) -> None:
         self.http.sock.shutdown(socket.SHUT_RDWR)
         self.http.close()
+
+
+def listening_connections() -> int:
+    """Backends of the test database waiting in LISTEN: one per process with streams."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND query LIKE 'LISTEN %%'"
+        )
+        return cursor.fetchone()[0]
 
 
 def worker_of(server, client: socket.socket) -> int:

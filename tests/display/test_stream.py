@@ -18,6 +18,7 @@ from django.test import AsyncClient, Client
 from display import stream as stream_module
 from display.hub import running_hub
 from tests.factories import GeneratedArtworkFactory, UserFactory
+from tests.live_http import listening_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -211,15 +212,7 @@ def test_the_poll_is_one_query(user, django_assert_num_queries):
 
 @pytest.mark.postgres
 def test_one_listening_connection_serves_every_stream_and_goes_when_they_do(user, other_user):
-    def listeners() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND query LIKE 'LISTEN %%'"
-            )
-            return cursor.fetchone()[0]
-
-    count_listeners = sync_to_async(listeners)
+    count_listeners = sync_to_async(listening_connections)
 
     async def scenario() -> None:
         streams = [await open_stream(u) for u in (user, user, other_user)]

@@ -10,27 +10,23 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from impressions.models import Impression
 from tests.factories import ArtworkFactory, GeneratedArtworkFactory, UserFactory
-from tests.live_http import METRICS_TOKEN, OpenStream, metric, request, signed_in
+from tests.live_http import (
+    METRICS_TOKEN,
+    OpenStream,
+    listening_connections,
+    metric,
+    request,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 POOL_SIZE = 4  # psycopg's default, which Django's pool keeps
 # A starved pool answers 503 after this wait instead of the default 10 s.
 SERVER = {"ARTFEED_DB_CONNECT_TIMEOUT": "2s", "ARTFEED_METRICS_TOKEN": METRICS_TOKEN}
-
-
-def listening_connections() -> int:
-    """Backends of the test database waiting in LISTEN: one per process with streams."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND query LIKE 'LISTEN %%'"
-        )
-        return cursor.fetchone()[0]
 
 
 def answers_while_streams_are_open(server, user, artwork) -> None:
