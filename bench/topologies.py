@@ -77,7 +77,13 @@ def _through(pooler_url: str, database_url: str) -> str:
 class PoolerStats:
     """PgBouncer's running totals for one database (``SHOW STATS`` on its console)."""
 
-    FIELDS = ("total_query_count", "total_xact_count", "total_received", "total_sent")
+    FIELDS = (
+        "total_query_count",
+        "total_xact_count",
+        "total_received",
+        "total_sent",
+        "total_query_time",  # microseconds the server spent on them, network included
+    )
 
     def __init__(self, pooler_url: str, name: str) -> None:
         console = urlunsplit(urlsplit(database.libpq(pooler_url))._replace(path="/pgbouncer"))
@@ -105,6 +111,7 @@ def _per_request(stats: PoolerStats, requests: int, work: Callable[[], object]) 
         f"{per['total_xact_count']:.1f}",
         f"{per['total_received']:,.0f}",
         f"{per['total_sent']:,.0f}",
+        f"{per['total_query_time'] / 1000:.2f}",
     ]
 
 
@@ -151,6 +158,7 @@ def _measure(pooler_url: str, url: str, loaded) -> str:
             "transactions",
             "bytes app → database",
             "bytes database → app",
+            "database time, ms",
         ]
     ]
     for topology in TOPOLOGIES:
@@ -265,8 +273,9 @@ statements run unnamed and are planned each time.
 {_table(rates)}
 
 What one request sends the database, from PgBouncer's own counters (`SHOW STATS`) over
-200 frames and {BATCHES} batches on one worker; bytes are the PostgreSQL protocol's,
-both ways:
+200 frames and {BATCHES} batches on one worker, one at a time; bytes are the PostgreSQL
+protocol's, both ways; database time is the time PgBouncer saw its server connections
+busy with the request's statements (execution plus the loopback round trips):
 
 {_table(costs)}
 {END}"""
