@@ -131,13 +131,46 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     loaded = data.load(sizes.SMALL)
     print("Loaded the small data set.", flush=True)
-    section = _measure(args.pooler_url, url, loaded)
+    prepares = _prepares(loaded)
+    print(prepares, flush=True)
+    section = _measure(args.pooler_url, url, loaded, prepares)
     _write_section(args.output, section)
     print(section)
     return 0
 
 
-def _measure(pooler_url: str, url: str, loaded) -> str:
+def _prepares(loaded) -> list[list[str]]:
+    """The feed's read on one connection, prepared (the default) and planned each time
+    (what ``DATABASE_POOLER=transaction`` does), taken in turn."""
+    from django.conf import settings
+
+    from bench.rows.feed import _feed_read
+    from bench.timing import medians
+
+    rows = [["user", "prepared, ms", "planned each time, ms", "cost of planning"]]
+    for role in ("new", "typical", "heavy"):
+        read = _feed_read(loaded.users[role])
+
+        def unprepared(read=read):
+            settings.DATABASE_POOLER = "transaction"
+            try:
+                return read()
+            finally:
+                settings.DATABASE_POOLER = "none"
+
+        took = medians({"prepared": read, "unprepared": unprepared}, repeats=41)
+        rows.append(
+            [
+                role,
+                f"{took['prepared'] * 1000:.3f}",
+                f"{took['unprepared'] * 1000:.3f}",
+                f"{took['unprepared'] / took['prepared']:.2f}×",
+            ]
+        )
+    return rows
+
+
+def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> str:
     from django.contrib.auth import get_user_model
 
     from bench.data import artwork_id
@@ -214,7 +247,7 @@ def _measure(pooler_url: str, url: str, loaded) -> str:
                 costs += _costs(server, stats, frames, logins, artwork_id, request_bytes, run_load)
         finally:
             server.stop()
-    return _render(rates, costs)
+    return _render(prepares, rates, costs)
 
 
 def _costs(server, stats, frames, logins, artwork_id, request_bytes, run_load) -> list[list[str]]:
@@ -258,7 +291,7 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _render(rates: list[list[str]], costs: list[list[str]]) -> str:
+def _render(prepares: list[list[str]], rates: list[list[str]], costs: list[list[str]]) -> str:
     return f"""{BEGIN}
 ## Topologies: directly or through PgBouncer, one worker or two
 
@@ -269,6 +302,13 @@ worker, median of {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests; the load gen
 the database share the machine's cores with the server, so two workers cannot double
 anything here. "Nothing prepared" is `DATABASE_POOLER=transaction`: the feed's
 statements run unnamed and are planned each time.
+
+The feed's read (`bench.rows.feed`'s "feed read") in-process on one connection, median
+of 41 calls each, prepared and not taken in turn:
+
+{_table(prepares)}
+
+Whole requests on the server:
 
 {_table(rates)}
 
