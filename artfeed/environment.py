@@ -188,6 +188,27 @@ def http_url(name: str, *, required_because: str | None = None) -> str:
     return value.rstrip("/")
 
 
+def postgres_url(name: str, *, required_because: str | None = None) -> dict[str, object] | None:
+    """A ``postgres://user:password@host:port`` URL as the connection parameters psycopg
+    takes (``host``, ``port``, ``user``, ``password``; a database name in it is not
+    used), None when unset."""
+    value = text(name, required_because=required_because)
+    if not value:
+        return None
+    if not re.match(r"^postgres(ql)?://", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// URL (example: postgres://app@db.internal:5432/artfeed)."
+        )
+    config = env.db_url_config(value)
+    params = {
+        "host": config.get("HOST"),
+        "port": config.get("PORT"),
+        "user": config.get("USER"),
+        "password": config.get("PASSWORD"),
+    }
+    return {key: value for key, value in params.items() if value}
+
+
 _TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 

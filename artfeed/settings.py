@@ -113,6 +113,17 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# What sits between the app and PostgreSQL (README, "Production"): nothing, or a pooler
+# such as PgBouncer in transaction mode, which hands each transaction to any of its
+# server connections, so nothing may live on one across transactions.
+DATABASE_POOLER = read.choice("DATABASE_POOLER", "none", ("none", "transaction"))
+# LISTEN lasts as long as its session, which such a pooler does not keep: each process's
+# one listening connection (display/hub.py) goes to PostgreSQL itself. Host, port, user
+# and password come from this URL; the database is the one DATABASE_URL names.
+DATABASE_DIRECT_URL = read.postgres_url(
+    "DATABASE_DIRECT_URL",
+    required_because="DATABASE_POOLER=transaction" if DATABASE_POOLER != "none" else None,
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the display read while an impression batch writes; IMMEDIATE takes the
     # write lock up front so concurrent writers queue instead of failing mid-transaction.
@@ -138,15 +149,25 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # empty query) as it is taken turns that into a reconnect instead of a 503.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     options.setdefault("connect_timeout", max(2, math.ceil(connect_timeout.total_seconds())))
-    # Only the hot statements of artfeed/sql.py are prepared (Django's own queries are
-    # bound on the client and planned each time). Plan them once per connection: for
-    # these index walks with a LIMIT the generic plan is the custom one, and PostgreSQL
-    # would otherwise keep re-planning them, which costs more than running them.
-    options.setdefault(
-        "options",
-        "-c plan_cache_mode=force_generic_plan"
-        f" -c statement_timeout={int(statement_timeout.total_seconds() * 1000)}",
-    )
+    if DATABASE_POOLER == "transaction":
+        # The pooler refuses startup options, and a SET would stay behind on whichever
+        # server connection ran it: the statement timeout is the role's default in this
+        # database instead, written by ``migrate`` (artfeed/pooler.py). Nothing is
+        # prepared by name (artfeed/sql.py), and querysets' .iterator() reads in chunks
+        # instead of through a cursor held open between transactions.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # Only the hot statements of artfeed/sql.py are prepared (Django's own queries
+        # are bound on the client and planned each time). Plan them once per connection:
+        # for these index walks with a LIMIT the generic plan is the custom one, and
+        # PostgreSQL would otherwise keep re-planning them, which costs more than running
+        # them.
+        options.setdefault(
+            "options",
+            "-c plan_cache_mode=force_generic_plan"
+            f" -c statement_timeout={int(statement_timeout.total_seconds() * 1000)}",
+        )
+    ARTFEED_DB_STATEMENT_TIMEOUT = statement_timeout
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="") or None}
 else:
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL.")
@@ -214,6 +235,9 @@ ARTFEED_TRACKING_SINCE = read.moment("ARTFEED_TRACKING_SINCE")
 # The release open displays compare with their own to reload after an upgrade
 # (artfeed/release.py); derived from the static files when unset.
 ARTFEED_RELEASE = read.token("ARTFEED_RELEASE")
+# Open event streams one user may keep per server process; a new one replaces the oldest
+# (display/hub.py). A household's screens fit many times over.
+ARTFEED_STREAMS_PER_USER = read.positive_int("ARTFEED_STREAMS_PER_USER", 10, maximum=1000)
 ARTFEED_GENERATOR = read.choice("ARTFEED_GENERATOR", "procedural", ("procedural", "openai"))
 
 # Telemetry (README, "Production"): a scraper holding this token may read /metrics (staff

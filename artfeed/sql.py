@@ -6,6 +6,10 @@ and the connection pool keeps connections, so a screen asking every few seconds 
 for the plan once. Django's own cursors bind parameters on the client and so cannot
 prepare; these statements get a server-binding cursor on the same connection, wrapped
 like any Django cursor so they are logged and counted as queries.
+
+Behind a pooler in transaction mode (``DATABASE_POOLER=transaction``) a statement
+prepared on one server connection is unknown to the next, so nothing is prepared there:
+each runs as an unnamed statement, planned each time (docs/benchmarks.md has the cost).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
@@ -41,7 +46,7 @@ def _cursor():
     raw = connection.connection
     # Django leaves prepared statements off for its client-binding cursors, which cannot
     # use them anyway; only server-binding cursors like the one below are affected.
-    raw.prepare_threshold = PREPARE_AFTER
+    raw.prepare_threshold = None if settings.DATABASE_POOLER == "transaction" else PREPARE_AFTER
     cursor = psycopg.Cursor(raw)
     if connection.queries_logged:
         return _LoggedCursor(cursor, connection)

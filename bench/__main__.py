@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     report = run_all(size=size, database_url=url, log=lambda line: print(line, flush=True))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report)
+    from bench.topologies import with_section_kept
+
+    args.output.write_text(with_section_kept(report, args.output))
     print(f"Wrote {args.output} in {time.perf_counter() - started:.0f} s.")
     return 0
 

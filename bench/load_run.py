@@ -164,6 +164,7 @@ async def _drive(
         streams = [
             asyncio.create_task(hold_stream(host, port, stream_path, v.headers, stop, stats))
             for v in viewers
+            for _ in range(plan.screens)
         ]
     fault_task = (
         asyncio.create_task(
@@ -189,16 +190,18 @@ def run(
     deadline: float,
     stream_path: str | None,
     log: Callable[[str], None],
+    workers: int = 1,
 ) -> dict:
     """Run the load, check it, clean up, and return the figures and the problems found."""
     call_command("migrate", interactive=False, verbosity=0)
     tag = f"load-{uuid.uuid4().hex[:8]}"
     viewers, artworks, sessions = _prepare(plan, tag)
     stats, sent = Stats(), Sent()
-    server = ServerProcess(os.environ["DATABASE_URL"], env={"LOG_LEVEL": "ERROR"})
+    server = ServerProcess(os.environ["DATABASE_URL"], env={"LOG_LEVEL": "ERROR"}, workers=workers)
     log(
         f"Load: {plan.users} users × {plan.screens} screens × {plan.batches} rounds "
-        f"({plan.requests} requests), fault: {fault}"
+        f"({plan.requests} requests), fault: {fault}, workers: {workers}, "
+        f"streams: {'one per screen' if stream_path else 'none'}"
     )
     server.start()
     started = time.monotonic()
@@ -223,6 +226,8 @@ def run(
     report = {
         "plan": plan.__dict__,
         "fault": fault,
+        "workers": workers,
+        "streams": plan.users * plan.screens if stream_path else 0,
         "wall_seconds": wall,
         "requests": sum(len(v) for v in stats.latencies.values()),
         "throughput_per_second": sum(len(v) for v in stats.latencies.values()) / wall,

@@ -2,12 +2,14 @@
 (uvicorn, DEBUG off, PostgreSQL), with an optional fault in the middle.
 
 Each user has two screens; each screen fetches its next frame and sends an impression
-batch, again and again. The batches of a user's screens overlap, repeat ids inside a
-batch, and carry another user's private artwork (always rejected). At the end the
-database must hold exactly the distinct (user, artwork) pairs sent: nothing lost,
-nothing doubled, nothing foreign. No 5xx may come back (during ``--fault
-database-restart`` only 503s with Retry-After, which the screens retry), and no request
-may hang (what a deadlock would look like).
+batch, again and again; with ``--streams`` each screen also holds its live-update stream
+open the whole run, as an open display does (a stream that fails or closes early is a
+problem). ``--workers N`` serves with ``uvicorn --workers N``. The batches of a user's
+screens overlap, repeat ids inside a batch, and carry another user's private artwork
+(always rejected). At the end the database must hold exactly the distinct (user,
+artwork) pairs sent: nothing lost, nothing doubled, nothing foreign. No 5xx may come
+back (during ``--fault database-restart`` only 503s with Retry-After, which the screens
+retry), and no request may hang (what a deadlock would look like).
 
 ``--fault database-restart`` runs on a throwaway PostgreSQL cluster of its own
 (bench/cluster.py) and stops it for a few seconds mid-run; ``--fault server-restart``
@@ -34,9 +36,7 @@ SIZES = {
     "small": (8, 2, 6, 12, 60),
     "long": (60, 2, 30, 20, 400),
 }
-# Live updates (GET /display/stream/) do not exist yet. Once they do, set this to the
-# stream's path and every user holds one stream open for the whole run (see hold_stream).
-STREAM_PATH: str | None = None
+STREAM_PATH = "/display/stream/"
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--fault", choices=["none", "database-restart", "server-restart"], default="none"
     )
+    parser.add_argument(
+        "--streams", action="store_true", help="every screen holds its event stream open"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--downtime", type=float, default=3.0, help="seconds the fault lasts")
     parser.add_argument("--json", type=Path, help="write the figures and checks here")
     parser.add_argument("--deadline", type=float, default=0, help="seconds (default: by size)")
@@ -108,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             downtime=args.downtime,
             cluster=cluster,
             deadline=deadline,
-            stream_path=STREAM_PATH,
+            stream_path=STREAM_PATH if args.streams else None,
+            workers=args.workers,
             log=lambda line: print(line, flush=True),
         )
     finally:

@@ -1,5 +1,6 @@
 """The production server as the bench and the tests start it: uvicorn serving
-``artfeed.asgi:application``, one worker, DEBUG off, on a free loopback port.
+``artfeed.asgi:application``, one worker (or ``workers``), DEBUG off, on a free loopback
+port.
 
 ``ServerProcess`` starts it, waits until ``/healthz`` answers, stops it by its own pid and
 restarts it on the same port (the fault tests' "app server restarted").
@@ -64,8 +65,9 @@ def production_environment(database_url: str) -> dict[str, str]:
 
 
 class ServerProcess:
-    """One uvicorn process on a port chosen once, so a restart comes back where the
-    clients expect it. ``env`` adds to (or overrides) the production environment."""
+    """One uvicorn server on a port chosen once, so a restart comes back where the
+    clients expect it. ``env`` adds to (or overrides) the production environment;
+    ``workers`` above 1 makes it a parent process sharing the port with that many."""
 
     def __init__(
         self,
@@ -74,8 +76,10 @@ class ServerProcess:
         settings_module: str = "artfeed.settings",
         env: dict[str, str] | None = None,
         log: Path | None = None,
+        workers: int = 1,
     ) -> None:
         self.server = Server(HOST, free_port())
+        self.workers = workers
         self.env = production_environment(database_url)
         self.env["DJANGO_SETTINGS_MODULE"] = settings_module
         self.env.update(env or {})
@@ -98,7 +102,7 @@ class ServerProcess:
             "--port",
             str(self.server.port),
             "--workers",
-            "1",
+            str(self.workers),
             "--log-level",
             "warning",
             "--no-access-log",
@@ -128,6 +132,11 @@ class ServerProcess:
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
+
+    @property
+    def pid(self) -> int | None:
+        """The uvicorn process's id (the parent of the workers, if there are several)."""
+        return self._process.pid if self._process is not None else None
 
     def restart(self) -> None:
         self.stop()

@@ -1,6 +1,6 @@
 """Holding live-update streams open during the load test, as open displays do.
 
-Used once ``bench.load_test.STREAM_PATH`` names the stream (``/display/stream/``)."""
+Used with ``python -m bench.load_test --streams``: one stream per screen."""
 
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
 """One screen's event stream (Server-Sent Events): ``art-ready`` for each new artwork of
 its user, a heartbeat comment to keep proxies from closing an idle connection.
 
-On PostgreSQL the stream waits on its queue in the process's hub (``display.hub``) and
-touches the database only to catch up. On SQLite, which has no ``NOTIFY``, it polls the
-user's newest artworks every second instead: one indexed read of a few rows. Either
-way the database connection is given back after each read, so an idle stream, open for
-days, holds none.
+Every stream waits on its queue in the process's hub (``display.hub``), which also ends
+it when a newer stream of the same user takes its place (``ARTFEED_STREAMS_PER_USER``).
+On PostgreSQL the queue carries the user's new artworks and the stream touches the
+database only to catch up. On SQLite, which has no ``NOTIFY``, it polls the user's newest
+artworks every second instead: one indexed read of a few rows. Either way the database
+connection is given back after each read, and the one the request itself used (its
+session, its user) as the stream starts, so an idle stream, open for days, holds none.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 from django.db.models import Subquery
 from django.utils import timezone
+from prometheus_client import Gauge
 
 from artfeed.models import Artwork
-from display.hub import RESYNC, running_hub
+from display.hub import REPLACED, RESYNC, running_hub
 
 HEARTBEAT_SECONDS = 15.0
 POLL_SECONDS = 1.0
@@ -39,6 +42,16 @@ LOOKBACK = timedelta(minutes=2)
 SENT_MEMORY = 200
 
 T = TypeVar("T")
+
+# Summed over the live worker processes when PROMETHEUS_MULTIPROC_DIR is set.
+STREAMS_OPEN = Gauge(
+    "artfeed_streams_open", "Live-update streams open now.", multiprocess_mode="livesum"
+)
+
+
+# The last event of a stream a newer one replaced: the page stops listening rather than
+# reconnect and replace another of its user's streams in turn.
+REPLACED_EVENT = b"event: replaced\ndata: a newer screen of this user took this stream's place\n\n"
 
 
 def art_ready(artwork_id: uuid.UUID) -> bytes:
@@ -57,6 +70,11 @@ def _briefly(function: Callable[..., T]) -> Callable[..., Any]:
             connection.close()
 
     return sync_to_async(run, thread_sensitive=False)
+
+
+def _close_connection() -> None:
+    # Looked up here, in the thread that runs it: each thread has its own connection.
+    connection.close()
 
 
 @_briefly
@@ -111,9 +129,15 @@ async def art_ready_events(
     """The stream's bytes, forever (it ends when the client goes away: the server cancels
     it and ``finally`` leaves the hub). A reconnecting browser sends the last id it saw
     and first gets what it missed since, at most ``CATCH_UP_MAX``."""
+    # Django gives back the connection the request used (its session, its user) only
+    # when the response closes: for a stream, when the screen goes away, days later. Give
+    # it back now, from the request's own thread, where it lives.
+    await sync_to_async(_close_connection)()
     owed = _Owed(user_id, connected_at=timezone.now())
-    hub = running_hub() if connection.vendor == "postgresql" else None
-    queue = await hub.subscribe(user_id) if hub is not None else None
+    listening = connection.vendor == "postgresql"
+    hub = running_hub()
+    queue = await hub.subscribe(user_id, listen=listening)
+    STREAMS_OPEN.inc()
     try:
         # Listening from here on: the page may mark its live updates as on.
         yield f"retry: {RETRY_MS}\nevent: ready\ndata: listening\n\n".encode()
@@ -123,19 +147,21 @@ async def art_ready_events(
         written = monotonic()
         while True:
             idle_left = max(HEARTBEAT_SECONDS - (monotonic() - written), 0.0)
-            if queue is None:
-                await asyncio.sleep(min(POLL_SECONDS, idle_left))
+            try:
+                item = await asyncio.wait_for(
+                    queue.get(), idle_left if listening else min(POLL_SECONDS, idle_left)
+                )
+            except TimeoutError:
+                item = None if listening else RESYNC  # without NOTIFY, time to poll
+            if item is REPLACED:
+                yield REPLACED_EVENT
+                return
+            if item is RESYNC:
                 artwork_ids = await owed.from_database()
+            elif item is None:
+                artwork_ids = []
             else:
-                try:
-                    item = await asyncio.wait_for(queue.get(), idle_left)
-                except TimeoutError:
-                    artwork_ids = []
-                else:
-                    if item is RESYNC:
-                        artwork_ids = await owed.from_database()
-                    else:
-                        artwork_ids = owed.unsent([item])  # type: ignore[list-item]
+                artwork_ids = owed.unsent([item])  # type: ignore[list-item]
             for artwork_id in artwork_ids:
                 yield art_ready(artwork_id)
                 written = monotonic()
@@ -143,5 +169,5 @@ async def art_ready_events(
                 yield b": heartbeat\n\n"
                 written = monotonic()
     finally:
-        if hub is not None and queue is not None:
-            hub.unsubscribe(user_id, queue)
+        STREAMS_OPEN.dec()
+        hub.unsubscribe(user_id, queue)

@@ -103,7 +103,8 @@ def start_asgi_server(
     ``uvicorn artfeed.asgi:application`` (one worker, DEBUG off, cookies ``Secure`` and
     ``__Host-``) in a subprocess on a free loopback port; ``server.url`` is its address,
     ``server.restart()`` restarts it on the same port. Keyword arguments are environment
-    variables for it. Stopped after the test; its log is kept under test-artifacts/.
+    variables for it; ``workers=2`` runs ``uvicorn --workers 2``. Stopped after the test;
+    its log is kept under test-artifacts/.
 
     PostgreSQL only: the subprocess sees what the test wrote because the test runs in
     transactional mode (committed rows) on a database another process can open. On
@@ -113,7 +114,7 @@ def start_asgi_server(
         pytest.skip("the live ASGI server needs PostgreSQL (SQLite's test database is in memory)")
     started: list[ServerProcess] = []
 
-    def start(**env: str) -> ServerProcess:
+    def start(*, workers: int = 1, **env: str) -> ServerProcess:
         log = ARTIFACTS / "servers" / f"{request.node.name}-{len(started)}.log"
         log.unlink(missing_ok=True)
         server = ServerProcess(
@@ -127,6 +128,7 @@ def start_asgi_server(
                 **env,
             },
             log=log,
+            workers=workers,
         )
         server.start()
         started.append(server)

@@ -34,6 +34,12 @@ function listen() {
   // "listening" once the server listens for this user; gone while reconnecting.
   source.addEventListener("ready", () => (live.dataset.state = "listening"));
   source.addEventListener("error", () => delete live.dataset.state);
+  // A newer screen of this user took this stream's place (ARTFEED_STREAMS_PER_USER): stay
+  // off rather than reconnect and push out another screen in turn. Frames go on.
+  source.addEventListener("replaced", () => {
+    source.close();
+    live.dataset.state = "replaced";
+  });
   source.addEventListener("art-ready", (event) => {
     const id = event.data;
     // The screen that made it shows it already (the generate answer beat the event).

@@ -150,3 +150,35 @@ def test_a_bad_dynamic_interval_stops_start_up_naming_it():
 
     assert result.returncode != 0
     assert "ARTFEED_DYNAMIC_MIN_INTERVAL='sometimes' is not a positive duration" in result.stderr
+
+
+def test_a_direct_database_url_gives_host_port_and_credentials(env):
+    env("DATABASE_DIRECT_URL", "postgres://app:s%40cret@db.internal:5433/artfeed")
+
+    assert read.postgres_url("DATABASE_DIRECT_URL") == {
+        "host": "db.internal",
+        "port": 5433,
+        "user": "app",
+        "password": "s@cret",
+    }
+
+
+def test_a_direct_database_url_must_be_postgres(env):
+    env("DATABASE_DIRECT_URL", "mysql://app@db.internal/artfeed")
+
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_DIRECT_URL must be a postgres://"):
+        read.postgres_url("DATABASE_DIRECT_URL")
+
+
+def test_a_pooler_in_transaction_mode_needs_a_direct_url_for_live_updates():
+    result = start(DATABASE_POOLER="transaction", DATABASE_DIRECT_URL="")
+
+    assert result.returncode != 0
+    assert "DATABASE_DIRECT_URL must be set when DATABASE_POOLER=transaction" in result.stderr
+
+
+def test_an_unknown_pooler_mode_is_refused():
+    result = start(DATABASE_POOLER="session")
+
+    assert result.returncode != 0
+    assert "DATABASE_POOLER='session' must be one of: none, transaction" in result.stderr

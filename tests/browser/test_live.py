@@ -1,4 +1,5 @@
-"""What I just made shows on my other screens too: two pages of one user on uvicorn."""
+"""What I just made shows on my other screens too: two pages of one user on uvicorn. And
+a screen whose stream a newer one replaced stays off rather than fight for it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from artfeed.models import Artwork
+from bench.sessions import session_cookie as bench_session_cookie
 from tests.asgi_server import PIN_SECONDS, asgi_server, session_cookie  # noqa: F401 - a fixture
 from tests.factories import ArtworkFactory
+from tests.live_http import METRICS_TOKEN, metric
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +69,27 @@ def test_a_second_screen_shows_it_within_two_seconds_pinned(
         tv.wait_for_timeout(200)
     # The making screen got it once: the pushed copy of its own artwork was not shown again.
     assert tv.locator(f"#stage .frame[data-artwork-id='{made.pk}']").count() == 1
+
+
+def test_a_screen_whose_stream_a_newer_one_replaced_stops_listening(
+    context, start_asgi_server, user
+):
+    ArtworkFactory.create_batch(3)
+    # Plain cookies (ARTFEED_HTTPS off), so the test can hand the browser a session.
+    server = start_asgi_server(
+        ARTFEED_STREAMS_PER_USER="1", ARTFEED_METRICS_TOKEN=METRICS_TOKEN, ARTFEED_HTTPS="false"
+    )
+    name, key = bench_session_cookie(user).split("=", 1)
+    context.add_cookies([{"name": name, "value": key, "url": server.url}])
+    old, new = context.new_page(), context.new_page()
+    old.goto(f"{server.url}/display/?screen=old&dwell=30")
+    old.wait_for_selector("#live[data-state=listening]", state="attached")
+
+    new.goto(f"{server.url}/display/?screen=new&dwell=30")
+    new.wait_for_selector("#live[data-state=listening]", state="attached")
+    old.wait_for_selector("#live[data-state=replaced]", state="attached")
+    old.wait_for_timeout(3000)  # past the stream's retry (2 s): it would have reconnected
+
+    assert old.get_attribute("#live", "data-state") == "replaced"
+    assert new.get_attribute("#live", "data-state") == "listening"
+    assert metric(server, "artfeed_streams_open") == 1  # no tug of war between them

@@ -18,6 +18,7 @@ from django.test import AsyncClient, Client
 from display import stream as stream_module
 from display.hub import running_hub
 from tests.factories import GeneratedArtworkFactory, UserFactory
+from tests.live_http import listening_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -211,15 +212,7 @@ def test_the_poll_is_one_query(user, django_assert_num_queries):
 
 @pytest.mark.postgres
 def test_one_listening_connection_serves_every_stream_and_goes_when_they_do(user, other_user):
-    def listeners() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND query LIKE 'LISTEN %%'"
-            )
-            return cursor.fetchone()[0]
-
-    count_listeners = sync_to_async(listeners)
+    count_listeners = sync_to_async(listening_connections)
 
     async def scenario() -> None:
         streams = [await open_stream(u) for u in (user, user, other_user)]
@@ -325,5 +318,27 @@ def test_two_users_streams_do_not_mix_even_with_many_artworks(user):
         assert heard == [[str(a.pk) for a in alices], [str(bobs.pk)]]
         await alice_tv.close()
         await bob_tv.close()
+
+    run(scenario)
+
+
+def test_beyond_the_cap_the_newest_stream_replaces_the_users_oldest(user, other_user, settings):
+    settings.ARTFEED_STREAMS_PER_USER = 2
+
+    async def scenario() -> None:
+        oldest, middle, bobs = [await open_stream(u) for u in (user, user, other_user)]
+        newest = await open_stream(user)
+
+        assert await oldest.next() == (
+            "event: replaced\ndata: a newer screen of this user took this stream's place"
+        )
+        await oldest.task  # and it ended
+        assert running_hub().subscribers == 3
+
+        art = await create_artwork(created_by=user)
+        assert await middle.art_ready(stop_after=1) == [str(art.pk)]
+        assert await newest.art_ready(stop_after=1) == [str(art.pk)]
+        for stream in (middle, bobs, newest):
+            await stream.close()
 
     run(scenario)

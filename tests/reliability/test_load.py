@@ -45,8 +45,11 @@ def run_load(tmp_path: Path, *args: str, database_url: str | None = None) -> dic
 
 
 def test_many_screens_at_once_lose_nothing_and_get_no_5xx(postgres_only, tmp_path):
-    report = run_load(tmp_path, database_url=live_database_url())
+    # Each screen holds its event stream open too, on two workers: the streams must not
+    # starve the requests of database connections, nor break.
+    report = run_load(tmp_path, "--workers", "2", "--streams", database_url=live_database_url())
 
+    assert report["streams"] == 16
     assert report["rows_stored"] == report["pairs_sent"] > 0
     assert report["foreign_rejected"] > 0
     statuses = [s for e in report["endpoints"].values() for s in e["statuses"]]

@@ -1,0 +1,337 @@
+"""``python -m bench.topologies --pooler-url postgres://…``: the production server in the
+shapes production runs it (PostgreSQL directly or through PgBouncer in transaction mode,
+one worker or two) and what a frame and an impression batch cost in each: requests per
+second of ``/display/next/`` against a trivial view, and, read from PgBouncer's own
+counters, the statements, transactions and bytes each request sends the database.
+
+It loads the small data set into the bench database (as ``python -m bench`` does, wiping
+only a bench database) and writes its section into ``docs/benchmarks.md`` between
+markers, leaving the rest of the report as it is. The pooler must be PgBouncer in
+transaction mode in front of the same PostgreSQL, with an admin console
+(``admin_users``) the bench's user may open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from bench import __main__ as bench_main
+from bench import database, sizes
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN, END = "<!-- bench.topologies: begin -->", "<!-- bench.topologies: end -->"
+CONCURRENCY_PER_WORKER = 4
+ROUNDS = 3
+REQUESTS_PER_ROUND = 600
+BATCHES = 40
+
+
+@dataclass(frozen=True)
+class Topology:
+    name: str
+    pooled: bool  # through PgBouncer
+    prepares: bool
+    workers: int
+
+
+TOPOLOGIES = (
+    Topology("PostgreSQL directly, prepared statements", pooled=False, prepares=True, workers=1),
+    Topology("PostgreSQL directly, nothing prepared", pooled=False, prepares=False, workers=1),
+    Topology("PgBouncer (transaction), nothing prepared", pooled=True, prepares=False, workers=1),
+    Topology("PostgreSQL directly, prepared statements", pooled=False, prepares=True, workers=2),
+    Topology("PgBouncer (transaction), nothing prepared", pooled=True, prepares=False, workers=2),
+)
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.topologies", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--pooler-url",
+        required=True,
+        help="PgBouncer (transaction mode) in front of the bench database's server, "
+        "e.g. postgres://postgres@127.0.0.1:6432",
+    )
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    return parser.parse_args(argv)
+
+
+def _through(pooler_url: str, database_url: str) -> str:
+    """The bench database reached through the pooler."""
+    pooler = urlsplit(pooler_url)
+    return urlunsplit(pooler._replace(path=urlsplit(database_url).path))
+
+
+class PoolerStats:
+    """PgBouncer's running totals for one database (``SHOW STATS`` on its console)."""
+
+    FIELDS = (
+        "total_query_count",
+        "total_xact_count",
+        "total_received",
+        "total_sent",
+        "total_query_time",  # microseconds the server spent on them, network included
+    )
+
+    def __init__(self, pooler_url: str, name: str) -> None:
+        console = urlunsplit(urlsplit(database.libpq(pooler_url))._replace(path="/pgbouncer"))
+        self.console, self.name = console, name
+
+    def read(self) -> dict[str, int]:
+        with psycopg.connect(self.console, autocommit=True, prepare_threshold=None) as conn:
+            cursor = conn.cursor()
+            cursor.execute("SHOW STATS")
+            names = [column.name for column in cursor.description]
+            for row in cursor.fetchall():
+                values = dict(zip(names, row, strict=True))
+                if values["database"] == self.name:
+                    return {field: int(values[field]) for field in self.FIELDS}
+        return dict.fromkeys(self.FIELDS, 0)
+
+
+def _per_request(stats: PoolerStats, requests: int, work: Callable[[], object]) -> list[str]:
+    before = stats.read()
+    work()
+    after = stats.read()
+    per = {k: (after[k] - before[k]) / requests for k in PoolerStats.FIELDS}
+    return [
+        f"{per['total_query_count']:.1f}",
+        f"{per['total_xact_count']:.1f}",
+        f"{per['total_received']:,.0f}",
+        f"{per['total_sent']:,.0f}",
+        f"{per['total_query_time'] / 1000:.2f}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+    url = database.bench_url()
+    database.ensure_database(url)
+    database.wipe(url)
+    bench_main._production_settings(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import data
+
+    call_command("migrate", interactive=False, verbosity=0)
+    loaded = data.load(sizes.SMALL)
+    print("Loaded the small data set.", flush=True)
+    prepares = _prepares(loaded)
+    print(prepares, flush=True)
+    section = _measure(args.pooler_url, url, loaded, prepares)
+    _write_section(args.output, section)
+    print(section)
+    return 0
+
+
+def _prepares(loaded) -> list[list[str]]:
+    """The feed's read on one connection, prepared (the default) and planned each time
+    (what ``DATABASE_POOLER=transaction`` does), taken in turn."""
+    from django.conf import settings
+
+    from bench.rows.feed import _feed_read
+    from bench.timing import medians
+
+    rows = [["user", "prepared, ms", "planned each time, ms", "cost of planning"]]
+    for role in ("new", "typical", "heavy"):
+        read = _feed_read(loaded.users[role])
+
+        def unprepared(read=read):
+            settings.DATABASE_POOLER = "transaction"
+            try:
+                return read()
+            finally:
+                settings.DATABASE_POOLER = "none"
+
+        took = medians({"prepared": read, "unprepared": unprepared}, repeats=41)
+        rows.append(
+            [
+                role,
+                f"{took['prepared'] * 1000:.3f}",
+                f"{took['unprepared'] * 1000:.3f}",
+                f"{took['unprepared'] / took['prepared']:.2f}×",
+            ]
+        )
+    return rows
+
+
+def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> str:
+    from django.contrib.auth import get_user_model
+
+    from bench.data import artwork_id
+    from bench.load import request_bytes, run_load
+    from bench.server import ServerProcess
+    from bench.sessions import signed_in_headers
+
+    users = list(get_user_model().objects.order_by("id")[:200])
+    logins = [signed_in_headers(u, csrf=True) for u in users]
+    pooled_url = _through(pooler_url, url)
+    direct = urlsplit(url)
+    stats = PoolerStats(pooler_url, database.database_name(url))
+    rates = [["server", "workers", "trivial view, req/s", "`/display/next/`, req/s", "ratio"]]
+    costs = [
+        [
+            "request (through PgBouncer, one worker)",
+            "statements",
+            "transactions",
+            "bytes app → database",
+            "bytes database → app",
+            "database time, ms",
+        ]
+    ]
+    for topology in TOPOLOGIES:
+        env = {"DATABASE_POOLER": "none" if topology.prepares else "transaction"}
+        if not topology.prepares:
+            env["DATABASE_DIRECT_URL"] = urlunsplit(direct._replace(path=""))
+        server = ServerProcess(
+            pooled_url if topology.pooled else url,
+            settings_module="bench.settings",
+            env=env,
+            workers=topology.workers,
+        )
+        server.start()
+        try:
+            host = server.server.authority
+            trivial = request_bytes("GET", "/bench/trivial/", host=host, headers=logins[0])
+            frames = [
+                request_bytes(
+                    "GET",
+                    "/display/next/?screen=bench",
+                    host=host,
+                    headers={**h, "HX-Request": "true"},
+                )  # fmt: skip
+                for h in logins
+            ]
+            concurrency = CONCURRENCY_PER_WORKER * topology.workers
+            measured: dict[str, list[float]] = {"trivial": [], "next": []}
+            for _ in range(ROUNDS):
+                for name, make in (
+                    ("trivial", lambda i, t=trivial: t),
+                    ("next", lambda i, f=frames: f[i % len(f)]),
+                ):
+                    result = run_load(
+                        server.server.host, server.server.port, make,
+                        total=REQUESTS_PER_ROUND, concurrency=concurrency,
+                    )  # fmt: skip
+                    if set(result.statuses) - {200, 204}:
+                        raise RuntimeError(f"{topology.name}: {dict(result.statuses)}")
+                    measured[name].append(result.per_second)
+            trivial_rps = statistics.median(measured["trivial"])
+            next_rps = statistics.median(measured["next"])
+            rates.append(
+                [
+                    topology.name,
+                    str(topology.workers),
+                    f"{trivial_rps:,.0f}",
+                    f"{next_rps:,.0f}",
+                    f"{next_rps / trivial_rps:.2f}",
+                ]
+            )
+            print(rates[-1], flush=True)
+            if topology.pooled and topology.workers == 1:
+                costs += _costs(server, stats, frames, logins, artwork_id, request_bytes, run_load)
+        finally:
+            server.stop()
+    return _render(prepares, rates, costs)
+
+
+def _costs(server, stats, frames, logins, artwork_id, request_bytes, run_load) -> list[list[str]]:
+    """Per request, from PgBouncer's totals: one connection, so nothing else counts."""
+    host, port = server.server.host, server.server.port
+    rows = []
+    total = 200
+    rows.append(
+        ["`GET /display/next/` (session, user, lease, feed, screen)"]
+        + _per_request(
+            stats,
+            total,
+            lambda: run_load(
+                host, port, lambda i: frames[i % len(frames)], total=total, concurrency=1
+            ),
+        )
+    )
+    for size in (5, 200):
+
+        def batch(i: int, size: int = size) -> bytes:
+            ids = [str(artwork_id((i * size + k) % 40_000 + 1)) for k in range(size)]
+            headers = {**logins[i % len(logins)], "Content-Type": "application/json"}
+            body = json.dumps({"artwork_ids": ids}).encode()
+            return request_bytes("POST", "/api/impressions/", host=server.server.authority,
+                                 headers=headers, body=body)  # fmt: skip
+
+        rows.append(
+            [f"`POST /api/impressions/`, {size} ids"]
+            + _per_request(
+                stats,
+                BATCHES,
+                lambda b=batch: run_load(host, port, b, total=BATCHES, concurrency=1),
+            )
+        )
+    return rows
+
+
+def _table(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
+def _render(prepares: list[list[str]], rates: list[list[str]], costs: list[list[str]]) -> str:
+    return f"""{BEGIN}
+## Topologies: directly or through PgBouncer, one worker or two
+
+Measured by `python -m bench.topologies --pooler-url postgres://postgres@127.0.0.1:6433`
+(PgBouncer 1.18 in transaction mode in front of the same PostgreSQL) on the small data
+set, production settings (DEBUG off), {CONCURRENCY_PER_WORKER} keep-alive connections per
+worker, median of {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests; the load generator and
+the database share the machine's cores with the server, so two workers cannot double
+anything here. "Nothing prepared" is `DATABASE_POOLER=transaction`: the feed's
+statements run unnamed and are planned each time.
+
+The feed's read (`bench.rows.feed`'s "feed read") in-process on one connection, median
+of 41 calls each, prepared and not taken in turn:
+
+{_table(prepares)}
+
+Whole requests on the server:
+
+{_table(rates)}
+
+What one request sends the database, from PgBouncer's own counters (`SHOW STATS`) over
+200 frames and {BATCHES} batches on one worker, one at a time; bytes are the PostgreSQL
+protocol's, both ways; database time is the time PgBouncer saw its server connections
+busy with the request's statements (execution plus the loopback round trips):
+
+{_table(costs)}
+{END}"""
+
+
+def _write_section(path: Path, section: str) -> None:
+    text = path.read_text() if path.exists() else ""
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    text = (
+        pattern.sub(lambda _: section, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section + "\n"
+    )
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""Behind a pooler in transaction mode the statement timeout cannot ride in the startup
+packet: ``migrate`` makes it the role's default in the database, which every new server
+session starts with, whoever pools it. PostgreSQL only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import psycopg
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+from artfeed import sql
+from artfeed.pooler import write_role_defaults
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def new_session_statement_timeout() -> str:
+    """``statement_timeout`` in a brand-new session on PostgreSQL itself (a pooler could
+    hand over an older one)."""
+    params = {**connection.get_connection_params(), **(settings.DATABASE_DIRECT_URL or {})}
+    for key in ("cursor_factory", "context", "prepare_threshold", "options"):
+        params.pop(key, None)
+    with psycopg.connect(**params) as session:
+        return session.execute("SHOW statement_timeout").fetchone()[0]
+
+
+@pytest.fixture
+def role_defaults_restored():
+    yield
+    if settings.DATABASE_POOLER == "transaction":
+        write_role_defaults(apps.get_app_config("artfeed"))
+    else:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER ROLE CURRENT_USER IN DATABASE {name} RESET statement_timeout")
+
+
+def test_migrate_makes_the_statement_timeout_the_roles_default_under_a_pooler(
+    settings, role_defaults_restored
+):
+    settings.DATABASE_POOLER = "transaction"
+    settings.ARTFEED_DB_STATEMENT_TIMEOUT = timedelta(seconds=12)
+
+    write_role_defaults(apps.get_app_config("artfeed"))
+
+    assert new_session_statement_timeout() == "12s"
+
+
+def test_without_a_pooler_the_role_is_left_alone(settings, role_defaults_restored):
+    settings.DATABASE_POOLER = "none"
+    settings.ARTFEED_DB_STATEMENT_TIMEOUT = timedelta(seconds=12)
+    before = new_session_statement_timeout()
+
+    write_role_defaults(apps.get_app_config("artfeed"))
+
+    assert new_session_statement_timeout() == before
+
+
+def statements_prepared_by_running_a_hot_one_twice() -> int:
+    for _ in range(2):
+        sql.fetch_rows("SELECT %s::int + 1", [41])
+    return sql.fetch_rows("SELECT count(*) FROM pg_prepared_statements", [])[0][0]
+
+
+def test_without_a_pooler_hot_statements_are_prepared(settings):
+    if settings.DATABASE_POOLER != "none":
+        pytest.skip("through a pooler in transaction mode nothing may be prepared")
+    connection.close()  # a session of its own, nothing prepared yet
+
+    assert statements_prepared_by_running_a_hot_one_twice() == 1
+
+
+def test_behind_a_pooler_in_transaction_mode_nothing_is_prepared(settings):
+    settings.DATABASE_POOLER = "transaction"
+    connection.close()
+
+    assert statements_prepared_by_running_a_hot_one_twice() == 0
