@@ -65,13 +65,12 @@ def test_a_reloaded_pages_first_frame_is_recorded_too(logged_in_page, live_serve
     """A cached image decodes at once, before every module has started: still recorded."""
     (only,) = pool(1)
     page = logged_in_page
+    recorded = Impression.objects.filter(user=user, artwork=only).exists
     page.goto(f"{live_server.url}/display/?screen=tv&dwell=60")
-    page.wait_for_timeout(1600)
-    assert Impression.objects.filter(user=user, artwork=only).exists()
+    wait_until(recorded, page)
     Impression.objects.all().delete()
 
     page.reload()  # the same frame again, its image now from the browser's cache
     assert shown_id(page) == str(only.pk)
-    page.wait_for_timeout(1600)
 
-    assert Impression.objects.filter(user=user, artwork=only).exists()
+    wait_until(recorded, page)
