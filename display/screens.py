@@ -89,8 +89,9 @@ def screen_settings(
 ) -> ScreenSettings:
     """The screen named by ``?screen=`` (else the page's cookie, else a new name) and its
     options: dwell seconds (else ``ARTFEED_DWELL``), crossfade milliseconds, the clock,
-    the artwork's info and dynamic mode on or off (default off). A POST passes its body's ``fields``, read
-    with ``SCREEN_FIELDS`` (as JSON or a form); a GET's come from its query string."""
+    the artwork's info and dynamic mode on or off (default off). A POST passes its body's
+    ``fields``, read with ``SCREEN_FIELDS`` (as JSON or a form); a GET's come from its
+    query string."""
     if fields is None:
         try:
             fields = read_form(request.GET, SCREEN_FIELDS)

@@ -70,6 +70,13 @@ ENDPOINTS = [
     Endpoint("api/stats/", ("GET", "HEAD"), "user", api=True),
     Endpoint("display/stats/", ("GET", "HEAD"), "user", shows_art=True),
     Endpoint("display/screens/", ("GET", "HEAD"), "user", shows_art=True),
+    Endpoint(
+        "display/preferences/",
+        ("GET", "POST"),
+        "user",
+        writes=True,
+        body='{"styles": ["waves"], "looks": []}',
+    ),
     Endpoint("metrics", ("GET",), "staff", api=True),
     Endpoint(
         "display/generate/",
