@@ -283,14 +283,19 @@ def test_the_music_heard_reaches_the_artwork_and_its_idempotency(alice_client):
         ({"brightness": "2"}, "brightness must be between 0 and 1"),
         ({"brightness": "loud"}, "brightness must be a number"),
         ({"fingerprint": "<script>"}, "fingerprint must be 1 to 64"),
+        ({"screen": "kitchen", "dwell": 2}, "dwell must be a whole number of seconds"),
+        ({"screen": "../etc"}, "screen must be 1 to 64 letters"),
+        ({"clock": "maybe"}, "clock must be 1 or 0"),
     ],
 )
-def test_bad_music_features_are_400_naming_the_field(alice_client, fields, message):
+def test_bad_music_features_or_screen_settings_are_400_naming_the_field(
+    alice_client, fields, message
+):
     response = json_post(alice_client, **fields)
 
     assert response.status_code == 400
     assert message in response.json()["error"]
-    assert not Artwork.objects.exists()
+    assert not Artwork.objects.exists() and not Screen.objects.exists()
 
 
 def dynamic_post(client: Client, **fields: object):
@@ -345,22 +350,6 @@ def test_a_json_body_names_the_screen_and_its_dwell_as_a_form_does(alice_client,
     assert lease.screen_key == "kitchen"
     assert lease.expires_at > timezone.now() + timedelta(seconds=20)
     assert list(Screen.objects.filter(user=user).values_list("key", flat=True)) == ["kitchen"]
-
-
-@pytest.mark.parametrize(
-    ("fields", "message"),
-    [
-        ({"screen": "kitchen", "dwell": 2}, "dwell must be a whole number of seconds"),
-        ({"screen": "../etc"}, "screen must be 1 to 64 letters"),
-        ({"clock": "maybe"}, "clock must be 1 or 0"),
-    ],
-)
-def test_bad_screen_settings_in_json_are_400_and_make_nothing(alice_client, fields, message):
-    response = json_post(alice_client, **fields)
-
-    assert response.status_code == 400
-    assert message in response.json()["error"]
-    assert not Artwork.objects.exists() and not Screen.objects.exists()
 
 
 def stored_files(settings) -> list[Path]:
