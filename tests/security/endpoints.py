@@ -97,7 +97,6 @@ ENDPOINTS = [
         api=True,
         body='{"screen": "hall", "action": "retry", "reason": "stalled", "stalled_ms": 9000}',
     ),
-    Endpoint("display/preferences/", ("GET", "POST"), "user", writes=True),
     Endpoint(
         "artworks/<uuid:pk>/vote/", ("POST",), "user", writes=True, api=True, body='{"value": 1}'
     ),
