@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
+
+from artfeed.web.bodies import unreadable_body
 
 View = Callable[..., HttpResponse]
 
@@ -44,16 +45,12 @@ def _csrf_rejection(request: HttpRequest) -> HttpResponse | None:
     return CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
 
 
-def _unreadable_form(request: HttpRequest) -> HttpResponse | None:
-    # The CSRF check reads the form first: a broken multipart body (no boundary, cut off)
-    # must be answered as JSON naming the problem, not with Django's bare HTML 400 page.
-    if request.content_type != "multipart/form-data":
-        return None
-    try:
-        request.POST  # noqa: B018 - parsing is the point
-    except MultiPartParserError as error:
-        return json_error(400, f"The form data could not be read: {error}.")
-    return None
+def _unreadable(request: HttpRequest) -> HttpResponse | None:
+    # The CSRF check reads the form first: a body Django cannot read (over its limit, a
+    # broken multipart form) must be answered as JSON naming the problem, not with
+    # Django's HTML 400 page.
+    problem = unreadable_body(request)
+    return None if problem is None else json_error(problem.status, problem.message)
 
 
 def api_view(
@@ -64,14 +61,16 @@ def api_view(
 ) -> Callable[[View], View]:
     """An endpoint for scripts and the display's JavaScript, answering in JSON:
     the wrong method is 405, an anonymous caller 401 (never a redirect to the login
-    page), a declared body over ``max_body()`` bytes 413 before anything is read, an
-    unreadable multipart body 400, a failed CSRF check 403. ``login=False`` and
+    page), a declared body over ``max_body()`` bytes 413 before anything is read, a
+    body that cannot be read 400 (413 over Django's limit), a failed CSRF check 403.
+    Every refusal is JSON, whatever the client accepts. ``login=False`` and
     ``csrf=False`` are for the few endpoints browsers call on their own (CSP reports),
     which change nothing."""
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            request.speaks_json = True  # type: ignore[attr-defined]  # see wants_json
             if request.method not in methods:
                 response = json_error(
                     405, f"{request.method} is not allowed here; use {' or '.join(methods)}."
@@ -83,7 +82,7 @@ def api_view(
             too_large = oversized_body(request, max_body()) if max_body is not None else None
             if too_large is not None:
                 return too_large
-            rejection = _unreadable_form(request) or (_csrf_rejection(request) if csrf else None)
+            rejection = _unreadable(request) or (_csrf_rejection(request) if csrf else None)
             if rejection is not None:
                 return rejection
             return view(request, *args, **kwargs)
@@ -94,6 +93,11 @@ def api_view(
 
 
 def wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
-        "Accept", ""
+    """Whether to answer this request, refusals included, in JSON: an ``api_view``
+    endpoint, anything under /api/, a client that accepts JSON or sends it."""
+    return (
+        getattr(request, "speaks_json", False)
+        or request.path.startswith("/api/")
+        or "application/json" in request.headers.get("Accept", "")
+        or request.content_type == "application/json"
     )

@@ -2,12 +2,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+
+class SecureCookiesMiddleware:
+    """Over HTTPS every cookie is ``Secure``, whoever set it (the screen's name, the
+    messages, any later one), not only those Django's settings know about. Placed
+    outside the session and CSRF middlewares, it sees their cookies too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.is_secure() or settings.SESSION_COOKIE_SECURE:
+            for morsel in response.cookies.values():
+                morsel["secure"] = True
+        return response
 
 
 class NoCacheHtmlMiddleware:

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from artfeed import csp, metrics_view, views
 from artfeed.login import LoginView
 
+handler400 = "artfeed.views.bad_request"
 handler500 = "artfeed.outage.server_error_view"
 
 urlpatterns = [

@@ -9,10 +9,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request as default_bad_request
 
 from artfeed.http import json_error, wants_json
 from artfeed.models import Artwork
 from artfeed.outage import OUTAGES, RETRY_AFTER_SECONDS, log_outage
+from artfeed.web.bodies import UNREADABLE, BadBody, refusal_for
 
 # An artwork's file never changes under its id, so browsers may keep it for a year.
 # "private": the URL needs a session, shared caches must not hold private art.
@@ -33,6 +35,21 @@ def artwork_image(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     # An SVG opened on its own must not run anything it may carry.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler400``: what Django refuses before a view can (the CSRF check reading a
+    form over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, too many fields): 413 for a body too
+    large, else 400, in JSON for JSON clients."""
+    if isinstance(exception, UNREADABLE):
+        problem = refusal_for(exception)
+    else:
+        problem = BadBody("The request was malformed and is refused.")
+    if wants_json(request):
+        return json_error(problem.status, problem.message)
+    response = default_bad_request(request, exception)
+    response.status_code = problem.status
     return response
 
 

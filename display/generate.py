@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from artfeed.generation.base import GenerationRequest
 from artfeed.generation.service import Generation, generate_artwork
+from artfeed.web.bodies import Number, Text
 from display.feed import Frame
 from display.pins import pin_frame
 from display.preferences import steer
@@ -26,41 +26,34 @@ class ScreenGeneration:
     frame: Frame
 
 
+# The generate request's fields, as the overlay's form, dynamic mode or a script's JSON
+# sends them (the screen's own, SCREEN_FIELDS, come with them). Ranges are the
+# service's to check.
+GENERATION_FIELDS = {
+    "prompt": Text(),
+    "style": Text(),
+    "mood": Text(),
+    "bpm": Number(),
+    "energy": Number(),
+    "brightness": Number(),
+    "fingerprint": Text(),
+    "look": Text(),
+}
+
+
 def parse_generation_request(fields: Mapping[str, object]) -> GenerationRequest:
-    """A request from the overlay's fields (strings) or a script's JSON (numbers too).
-    Raises ``ValueError`` naming the field; ranges are checked by the service."""
+    """A request from the fields ``read_body`` read with ``GENERATION_FIELDS``."""
     style = fields.get("style") or None
     return GenerationRequest(
         prompt=fields.get("prompt", ""),  # type: ignore[arg-type]
         style=None if style == SURPRISE else style,  # type: ignore[arg-type]
         mood=fields.get("mood") or None,  # type: ignore[arg-type]
-        bpm=_number(fields, "bpm"),
-        energy=_number(fields, "energy"),
-        brightness=_number(fields, "brightness"),
+        bpm=fields.get("bpm"),  # type: ignore[arg-type]
+        energy=fields.get("energy"),  # type: ignore[arg-type]
+        brightness=fields.get("brightness"),  # type: ignore[arg-type]
         fingerprint=fields.get("fingerprint") or None,  # type: ignore[arg-type]
         look=fields.get("look") or None,  # type: ignore[arg-type]
     )
-
-
-def is_dynamic(fields: Mapping[str, object]) -> bool:
-    """Whether dynamic mode (not a person) asked: ``dynamic`` is true, 1, on, true or yes."""
-    value = fields.get("dynamic")
-    return value is True or (isinstance(value, str) and value.lower() in {"1", "on", "true", "yes"})
-
-
-def _number(fields: Mapping[str, object], name: str) -> float | None:
-    raw = fields.get(name)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(f"{name} must be a number (got {raw!r})")
-    try:
-        value = float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number (got {raw!r:.40})") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a number (got {raw!r:.40})")
-    return value
 
 
 def generate_on_screen(

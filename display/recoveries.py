@@ -5,7 +5,6 @@ logged, and kept on the screen's row for the screens page."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,9 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from prometheus_client import Counter
 
-from display.inputs import BadInput, posted_fields
+from artfeed.web.bodies import BadBody, Choice, Text, WholeNumber, read_body
 from display.models import Screen
-from display.screens import BadScreenSettings, checked_screen_key
+from display.screens import SCREEN_KEY_RULE, BadScreenSettings, checked_screen_key
 
 log = logging.getLogger("display.recoveries")
 
@@ -24,7 +23,6 @@ ACTIONS = ("retry", "reload")
 REASONS = ("stalled", "error")
 MAX_DETAIL = 300
 MAX_BODY = 2048
-_CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 RECOVERIES = Counter(
     "artfeed_display_recoveries",
@@ -34,10 +32,6 @@ RECOVERIES = Counter(
 for _action in ACTIONS:
     for _reason in REASONS:
         RECOVERIES.labels(_action, _reason)
-
-
-class BadRecovery(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -53,49 +47,34 @@ class Recovery:
         return f"{text}: {self.detail}" if self.detail else text
 
 
-def _fields(request: HttpRequest) -> Mapping[str, object]:
-    # JSON from the page, form data from a beacon; nothing else is a report.
-    if request.content_type not in _CONTENT_TYPES:
-        raise BadRecovery(
-            f"Unsupported content type {request.content_type or '(none)'!r}: send "
-            "application/json or form data."
-        )
-    try:
-        return posted_fields(request)
-    except BadInput as error:
-        raise BadRecovery(str(error)) from error
-
-
-def _one_of(
-    fields: Mapping[str, object], name: str, choices: tuple[str, ...], default: str | None = None
-) -> str:
-    value = fields.get(name, default)
-    if value not in choices:
-        raise BadRecovery(f"{name} must be one of {', '.join(choices)} (got {value!r:.40}).")
-    return str(value)
+FIELDS = {
+    "screen": Text(required=True, message=SCREEN_KEY_RULE),
+    "action": Choice(choices=ACTIONS, required=True),
+    "reason": Choice(choices=REASONS, default="error"),
+    "stalled_ms": WholeNumber(
+        low=0,
+        high=10**9,
+        default=0,
+        message="stalled_ms must be a whole number of milliseconds, 0 or more.",
+    ),
+    "detail": Text(default=""),
+}
 
 
 def parse_recovery(request: HttpRequest) -> Recovery:
-    """The report in the body, every field checked; ``BadRecovery`` names the bad one."""
-    fields = _fields(request)
+    """The report in the body (JSON from the page, form data from a beacon), every field
+    checked; ``BadBody`` names the bad one."""
+    fields = read_body(request, FIELDS)
     try:
-        screen = checked_screen_key(fields.get("screen"))
+        screen = checked_screen_key(fields["screen"])
     except BadScreenSettings as error:
-        raise BadRecovery(str(error)) from error
-    try:
-        stalled_ms = int(fields.get("stalled_ms", 0))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        stalled_ms = -1
-    if not 0 <= stalled_ms <= 10**9:
-        raise BadRecovery("stalled_ms must be a whole number of milliseconds, 0 or more.")
-    detail = fields.get("detail", "")
-    if not isinstance(detail, str):
-        raise BadRecovery("detail must be text.")
+        raise BadBody(str(error)) from error
+    detail: str = fields["detail"]  # type: ignore[assignment]
     return Recovery(
         screen=screen,
-        action=_one_of(fields, "action", ACTIONS),
-        reason=_one_of(fields, "reason", REASONS, default="error"),
-        stalled_ms=stalled_ms,
+        action=fields["action"],  # type: ignore[arg-type]
+        reason=fields["reason"],  # type: ignore[arg-type]
+        stalled_ms=fields["stalled_ms"],  # type: ignore[arg-type]
         detail=" ".join(detail.split())[:MAX_DETAIL],
     )
 

@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest
 
+from artfeed.web.bodies import BadBody, Switch, Text, WholeNumber, read_form
+
 SCREEN_COOKIE = "artfeed_screen"
 _SCREEN_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MIN_DWELL, MAX_DWELL = 3, 3600
 DEFAULT_FADE_MS, MAX_FADE_MS = 1200, 10_000
-_ON, _OFF = {"1", "on", "true", "yes"}, {"0", "off", "false", "no"}
 
 
 class BadScreenSettings(ValueError):
@@ -60,53 +61,51 @@ def new_screen_key() -> str:
     return f"screen-{secrets.token_hex(4)}"
 
 
+SCREEN_KEY_RULE = (
+    "screen must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."
+)
+
+
 def checked_screen_key(key: object) -> str:
     """``key`` if it may name a screen, else ``BadScreenSettings`` saying what may."""
-    if not isinstance(key, str) or not _SCREEN_KEY.match(key):
-        raise BadScreenSettings(
-            "screen must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter "
-            "or digit."
-        )
+    if not isinstance(key, str) or not _SCREEN_KEY.fullmatch(key):
+        raise BadScreenSettings(SCREEN_KEY_RULE)
     return key
 
 
-def screen_settings(request: HttpRequest) -> ScreenSettings:
+# A screen's options, in its page's query string or in a POST body (generate).
+SCREEN_FIELDS = {
+    "screen": Text(),  # checked by checked_screen_key
+    "dwell": WholeNumber(low=MIN_DWELL, high=MAX_DWELL, unit="seconds"),
+    "fade": WholeNumber(low=0, high=MAX_FADE_MS, unit="milliseconds"),
+    "clock": Switch(),
+    "info": Switch(),
+    "dynamic": Switch(),
+}
+
+
+def screen_settings(
+    request: HttpRequest, fields: Mapping[str, object] | None = None
+) -> ScreenSettings:
     """The screen named by ``?screen=`` (else the page's cookie, else a new name) and its
-    options: dwell seconds (else ``ARTFEED_DWELL``), crossfade milliseconds, the clock and
-    the artwork's info on or off (default off). A POST carries them in its body."""
-    fields = request.POST if request.method == "POST" else request.GET
+    options: dwell seconds (else ``ARTFEED_DWELL``), crossfade milliseconds, the clock,
+    the artwork's info and dynamic mode on or off (default off). A POST passes its body's
+    ``fields``, read with ``SCREEN_FIELDS`` (as JSON or a form); a GET's come from its
+    query string."""
+    if fields is None:
+        try:
+            fields = read_form(request.GET, SCREEN_FIELDS)
+        except BadBody as error:
+            raise BadScreenSettings(error.message) from error
     key = checked_screen_key(
         fields.get("screen") or request.COOKIES.get(SCREEN_COOKIE) or new_screen_key()
     )
-    dwell = _whole_number(fields, "dwell", MIN_DWELL, MAX_DWELL, "seconds")
-    fade_ms = _whole_number(fields, "fade", 0, MAX_FADE_MS, "milliseconds")
+    dwell, fade_ms = fields.get("dwell"), fields.get("fade")
     return ScreenSettings(
         key=key,
-        dwell=settings.ARTFEED_DWELL if dwell is None else timedelta(seconds=dwell),
-        fade_ms=DEFAULT_FADE_MS if fade_ms is None else fade_ms,
-        show_clock=_switch(fields, "clock"),
-        show_info=_switch(fields, "info"),
-        dynamic=_switch(fields, "dynamic"),
+        dwell=settings.ARTFEED_DWELL if dwell is None else timedelta(seconds=dwell),  # type: ignore
+        fade_ms=DEFAULT_FADE_MS if fade_ms is None else fade_ms,  # type: ignore[arg-type]
+        show_clock=bool(fields.get("clock", False)),
+        show_info=bool(fields.get("info", False)),
+        dynamic=bool(fields.get("dynamic", False)),
     )
-
-
-def _whole_number(
-    fields: Mapping[str, str], name: str, low: int, high: int, unit: str
-) -> int | None:
-    """The option ``name`` as a whole number from ``low`` to ``high``; None when absent."""
-    raw = fields.get(name)
-    if raw is None or raw == "":
-        return None
-    if not re.fullmatch(r"[0-9]{1,6}", raw) or not low <= int(raw) <= high:
-        raise BadScreenSettings(f"{name} must be a whole number of {unit} from {low} to {high}.")
-    return int(raw)
-
-
-def _switch(fields: Mapping[str, str], name: str) -> bool:
-    """The option ``name`` as on or off; off when absent."""
-    raw = (fields.get(name) or "").lower()
-    if raw in _ON:
-        return True
-    if raw in _OFF or raw == "":
-        return False
-    raise BadScreenSettings(f"{name} must be 1 or 0 (or on/off, true/false, yes/no).")

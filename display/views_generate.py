@@ -18,19 +18,20 @@ from artfeed.generation.procedural import MOODS
 from artfeed.generation.registry import get_generator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
 from artfeed.http import json_error, wants_json
-from display.generate import SURPRISE, generate_on_screen, is_dynamic, parse_generation_request
-from display.inputs import posted_fields
+from artfeed.web.bodies import BadBody, read_body
+from display.generate import (
+    GENERATION_FIELDS,
+    SURPRISE,
+    generate_on_screen,
+    parse_generation_request,
+)
 from display.pins import pin_ms
-from display.screens import screen_settings
+from display.screens import SCREEN_FIELDS, screen_settings
 from display.views import HtmxHttpRequest
 
 TEMPLATE = "display/generate.html"
 # Where the overlay's form lives on the display page: a refusal re-renders it there.
 OVERLAY = "#generate-overlay"
-
-
-def _speaks_json(request: HtmxHttpRequest) -> bool:
-    return wants_json(request) or request.content_type == "application/json"
 
 
 def _form(
@@ -66,7 +67,7 @@ def _refused(
     """The message, and nothing else changed: JSON for scripts (and for dynamic mode,
     with a ``reason`` it acts on: ``quota`` or ``interval``); for the overlay, its form
     again (values kept) in place of the frame it asked for."""
-    if _speaks_json(request):
+    if wants_json(request):
         extra = {"reason": reason} if reason else {}
         response = JsonResponse({"error": message, **extra}, status=status)
         if retry_after is not None:
@@ -86,20 +87,23 @@ def generate(request: HtmxHttpRequest) -> HttpResponse:
     ``artGenerated`` event. Refusals are JSON when the client accepts it, even from htmx
     (dynamic mode asks for the frame and for JSON errors)."""
     if not request.user.is_authenticated:
-        if request.htmx or _speaks_json(request):
+        if request.htmx or wants_json(request):
             return json_error(401, "Log in first: this endpoint needs a signed-in user.")
         return redirect_to_login(request.get_full_path())
     if request.method == "GET":
         return _form(request)
     fields: Mapping[str, object] = {}
     try:
-        fields = posted_fields(request)
+        fields = read_body(request, {**GENERATION_FIELDS, **SCREEN_FIELDS})
+        screen = screen_settings(request, fields)
         made = generate_on_screen(
             user=request.user,
             request=parse_generation_request(fields),
-            screen=screen_settings(request),
-            dynamic=is_dynamic(fields),
+            screen=screen,
+            dynamic=screen.dynamic,  # dynamic mode asked, not a person
         )
+    except BadBody as error:
+        return _refused(request, error.status, error.message, fields)
     except QuotaExceeded as error:
         return _refused(request, 429, str(error), fields, reason="quota")
     except TooSoon as error:
@@ -125,7 +129,7 @@ def generate(request: HtmxHttpRequest) -> HttpResponse:
             request, "display/page.html#frame", {"frame": made.frame, "pin_ms": pin_ms()}
         )
         return trigger_client_event(response, "artGenerated", summary)
-    if _speaks_json(request):
+    if wants_json(request):
         summary["image_url"] = reverse("artwork-image", args=[artwork.pk])
         return JsonResponse(summary, status=201 if generation.created else 200)
     # A plain form post (no JavaScript): back to the display, where it is first in line.

@@ -10,23 +10,33 @@ from django.views.decorators.http import require_http_methods
 
 from artfeed.generation.looks import LOOKS
 from artfeed.generation.registry import get_generator
+from artfeed.http import json_error, wants_json
+from artfeed.web.bodies import BadBody, TextList, read_body
 from display.preferences import preferences_of, save_preferences
 
 TEMPLATE = "display/preferences.html"
+FIELDS = {"styles": TextList(), "looks": TextList()}
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """GET: the form, with what is saved ticked. POST (``styles`` and ``looks``, each
-    repeated): save them and come back to the page saying so; an unknown name is a 400
-    naming the field, and nothing is saved."""
+    repeated in a form or a list in JSON): save them and come back to the page saying
+    so; an unknown name or a bad body is a 400 naming the field (JSON to a JSON client),
+    and nothing is saved."""
     if request.method == "POST":
-        styles, looks = request.POST.getlist("styles"), request.POST.getlist("looks")
+        styles: list[str] = []
+        looks: list[str] = []
         try:
+            fields = read_body(request, FIELDS)
+            styles, looks = fields.get("styles", []), fields.get("looks", [])  # type: ignore
             save_preferences(user=request.user, styles=styles, looks=looks)
-        except ValueError as error:
-            return _page(request, styles=styles, looks=looks, error=str(error), status=400)
+        except ValueError as error:  # the body, or a name that is no style or look
+            status = error.status if isinstance(error, BadBody) else 400
+            if wants_json(request):
+                return json_error(status, str(error))
+            return _page(request, styles=styles, looks=looks, error=str(error), status=status)
         return HttpResponseRedirect(f"{reverse('display:preferences')}?saved=1", status=303)
     saved = preferences_of(request.user)
     return _page(request, styles=saved.styles, looks=saved.looks, saved="saved" in request.GET)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 
 from artfeed.http import api_view, json_error
-from display.recoveries import MAX_BODY, BadRecovery, parse_recovery, record_recovery
+from artfeed.web.bodies import BadBody
+from display.recoveries import MAX_BODY, parse_recovery, record_recovery
 
 
 @api_view("POST", max_body=lambda: MAX_BODY)
@@ -12,8 +13,8 @@ def recoveries(request: HttpRequest) -> JsonResponse:
     form data from ``navigator.sendBeacon`` (sent just before a reload)."""
     try:
         recovery = parse_recovery(request)
-    except BadRecovery as error:
-        return json_error(400, str(error))
+    except BadBody as error:
+        return json_error(error.status, error.message)
     count = record_recovery(request.user, recovery)
     return JsonResponse(
         {"screen": recovery.screen, "action": recovery.action, "recoveries": count}, status=201

@@ -8,8 +8,14 @@ from django.http import HttpRequest, JsonResponse
 
 from artfeed.http import api_view, json_error
 from artfeed.models import Artwork
-from display.inputs import posted_fields
-from display.votes import parse_vote_value, vote_artwork
+from artfeed.web.bodies import BadBody, WholeNumber, read_body
+from display.votes import vote_artwork
+
+FIELDS = {
+    "value": WholeNumber(
+        low=-1, high=1, required=True, message="value must be 1 (like), -1 (dislike) or 0 (clear)."
+    )
+}
 
 
 @api_view("POST")
@@ -18,8 +24,8 @@ def vote(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
     if artwork is None:
         return json_error(404, "There is no artwork with this id that you may see.")
     try:
-        value = parse_vote_value(posted_fields(request).get("value"))
-    except ValueError as error:
-        return json_error(400, str(error))
+        value: int = read_body(request, FIELDS)["value"]  # type: ignore[assignment]
+    except BadBody as error:
+        return json_error(error.status, error.message)
     vote_artwork(user=request.user, artwork=artwork, value=value)
     return JsonResponse({"artwork_id": str(artwork.pk), "value": value})

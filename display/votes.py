@@ -11,17 +11,6 @@ from django.utils import timezone
 from artfeed.models import Artwork
 from display.models import Vote
 
-VALUES = {"1": 1, "+1": 1, "-1": -1, "0": 0}
-
-
-def parse_vote_value(raw: object) -> int:
-    """+1 (like), -1 (dislike) or 0 (take the vote back) from a form string or JSON number."""
-    if isinstance(raw, int) and not isinstance(raw, bool) and raw in (1, -1, 0):
-        return raw
-    if isinstance(raw, str) and raw.strip() in VALUES:
-        return VALUES[raw.strip()]
-    raise ValueError(f"value must be 1 (like), -1 (dislike) or 0 (clear), not {raw!r:.40}.")
-
 
 def vote_artwork(
     *, user: AbstractBaseUser, artwork: Artwork, value: int, now: datetime | None = None

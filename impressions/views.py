@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 
 from artfeed.http import api_view, json_error
-from impressions.payloads import BadBatch, max_body_bytes, parse_artwork_ids
+from artfeed.web.bodies import BadBody
+from impressions.payloads import max_body_bytes, parse_artwork_ids
 from impressions.services import record_impressions
 from impressions.stats import impression_stats
 from impressions.telemetry import (
@@ -20,7 +21,7 @@ def batch(request: HttpRequest) -> JsonResponse:
     """``POST /api/impressions/``: record frames the display really showed."""
     try:
         artwork_ids = parse_artwork_ids(request)
-    except BadBatch as error:
+    except BadBody as error:
         return json_error(error.status, error.message)
     try:
         recorded = record_impressions(user=request.user, artwork_ids=artwork_ids)

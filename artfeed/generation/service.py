@@ -140,15 +140,16 @@ def generate_artwork(
             used = generations_used(user, now=now)
             if used > limit:
                 raise QuotaExceeded(used=used - 1, limit=limit)
-    except IntegrityError:
+    except BaseException as error:
+        # No row, no file: whatever stopped the save (the idempotency key, the quota, the
+        # interval, a value the database refuses, a dropped connection) leaves nothing.
         artwork.image.delete(save=False)
+        if not isinstance(error, IntegrityError):
+            raise
         existing = _made_before(user, key)
         if existing is None:  # not the idempotency key: a real fault
             raise
         return Generation(existing, False, generations_used(user, now=now), limit)
-    except (QuotaExceeded, TooSoon):
-        artwork.image.delete(save=False)
-        raise
     return Generation(artwork, True, used, limit)
 
 

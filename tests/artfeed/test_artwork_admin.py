@@ -42,6 +42,10 @@ def test_the_add_form_starts_as_an_import(admin_client):
     [
         (b"not an image", "This file is not a PNG, JPEG, WebP or SVG image."),
         (b'<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>', "event handler"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:u\\72l(//x.example)"/></svg>',
+         "CSS escape"),
+        (b'<?xml-stylesheet href="//x.example/a.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+         "processing instruction"),
     ],
 )
 def test_a_bad_upload_is_refused_with_the_reason(admin_client, content, message):

@@ -119,3 +119,11 @@ def test_the_recorder_loads_before_the_display(alice_client):
     recorder = html.index('<script src="/static/display/recorder.')
     assert recorder < html.index('<script src="/static/display/display.')
     assert "The recorder first" not in html  # the template's comment stays in the template
+
+
+def test_over_https_the_screen_cookie_is_secure(alice_client):
+    secure = alice_client.get("/display/?screen=hallway", secure=True)
+    plain = alice_client.get("/display/?screen=hallway")
+
+    assert secure.cookies["artfeed_screen"]["secure"] is True
+    assert plain.cookies["artfeed_screen"]["secure"] == ""

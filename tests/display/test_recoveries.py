@@ -121,3 +121,32 @@ def test_an_oversized_report_is_a_413(alice_client):
 
 def test_anonymous_callers_get_a_401(client):
     assert report(client).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (json.dumps({"screen": "hall", "action": "retry", "detail": "a\u0000b"}),
+         "application/json"),
+        ("screen=hall&action=retry&detail=a%00b", "application/x-www-form-urlencoded"),
+        ("[" * 1000 + "]" * 1000, "application/json"),
+        ('{"screen": "hall", "action": "retry", "stalled_ms": 1' + "0" * 1000 + "}",
+         "application/json"),
+    ],
+)  # fmt: skip
+def test_hostile_bodies_are_400_and_change_nothing(alice_client, body, content_type):
+    response = alice_client.post(URL, body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not Screen.objects.exists()
+
+
+def test_a_beacon_refused_by_the_csrf_check_hears_it_in_json(csrf_client):
+    response = csrf_client.post(
+        URL, "screen=hall&action=reload", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 403
+    assert "CSRF check failed" in response.json()["error"]
+    assert not Screen.objects.exists()

@@ -151,3 +151,40 @@ def test_style_weights_are_likes_minus_dislikes_floored_at_zero(user, django_ass
         weights = style_weights(user)
 
     assert weights == {"rings": 2.0, "waves": 0.0, "mosaic": 0.0}
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"value": ' + "9" * 5000 + "}", "[" * 1000 + "]" * 1000, '{"value": 1, "value": -1}'],
+)
+def test_hostile_json_is_a_400_with_a_message(alice_client, body):
+    art = ArtworkFactory()
+
+    response = alice_client.post(url(art), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_a_body_over_the_limit_is_a_json_413(alice_client, content_type):
+    art = ArtworkFactory()
+
+    response = alice_client.post(url(art), "value=" + "1" * 300_000, content_type=content_type)
+
+    assert response.status_code == 413
+    assert "too large" in response.json()["error"]
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_a_failed_csrf_check_is_json_whatever_the_client_accepts(csrf_client, content_type):
+    art = ArtworkFactory()
+
+    response = csrf_client.post(
+        url(art), "value=1", content_type=content_type, headers={"Accept": "text/html"}
+    )
+
+    assert response.status_code == 403
+    assert "CSRF check failed" in response.json()["error"]

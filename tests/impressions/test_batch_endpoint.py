@@ -208,16 +208,16 @@ def test_an_oversized_body_is_refused_before_it_is_read(alice_client):
     [
         ("{not json", "application/json", "not valid JSON"),
         ('["a"]', "application/json", "Expected a JSON object"),
-        ('{"ids": []}', "application/json", "Expected a JSON object"),
+        ('{"ids": []}', "application/json", "artwork_ids is required"),
         ('{"artwork_ids": "abc"}', "application/json", "must be a list"),
-        ('{"artwork_ids": [42]}', "application/json", "artwork_ids[0] is not a string"),
+        ('{"artwork_ids": [42]}', "application/json", "artwork_ids[0] must be text"),
         ('{"artwork_ids": ["nope"]}', "application/json", "artwork_ids[0] is not an artwork id"),
         ('{"artwork_ids": []}', "application/json", "No artwork_ids"),
         ("artwork_ids=zzz", "application/x-www-form-urlencoded", "not an artwork id"),
         ("artwork_ids=", "application/x-www-form-urlencoded", "No artwork_ids"),
         ("", "", "Unsupported content type"),
         ("hello", "text/plain", "Unsupported content type"),
-        (b"\xff\xfe", "application/json", "not valid JSON"),
+        (b"\xff\xfe", "application/json", "not UTF-8 text"),
     ],
 )
 def test_malformed_batches_are_400_with_a_message_and_change_nothing(

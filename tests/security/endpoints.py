@@ -6,7 +6,8 @@ fails for a URL missing from it: a new endpoint is covered by adding its one lin
 
 ``route`` is the URL pattern as Django spells it (``<uuid:pk>`` is an artwork id);
 ``access`` who may use it; ``writes`` that it changes state (so GET must be refused);
-``body`` a valid JSON body (``{artwork}`` stands for an artwork id); ``shows_art``
+``body`` a valid JSON body, for every endpoint that takes one (``{artwork}`` stands
+for an artwork id; the body fuzz, test_fuzz_bodies.py, varies it); ``shows_art``
 that its answer shows artworks (so it must never show another user's private ones).
 """
 
@@ -41,9 +42,20 @@ class Endpoint:
 ENDPOINTS = [
     Endpoint("", ("GET",), "anyone"),  # redirects to the display
     Endpoint("healthz", ("GET", "HEAD"), "anyone"),
-    Endpoint("csp-report/", ("POST",), "anyone", api=True),
-    Endpoint("accounts/login/", ("GET", "POST"), "anyone"),
-    Endpoint("accounts/logout/", ("POST",), "user", writes=True),
+    Endpoint(
+        "csp-report/",
+        ("POST",),
+        "anyone",
+        api=True,
+        body='{"csp-report": {"blocked-uri": "inline", "violated-directive": "script-src"}}',
+    ),
+    Endpoint(
+        "accounts/login/",
+        ("GET", "POST"),
+        "anyone",
+        body='{"username": "alice", "password": "wrong"}',
+    ),
+    Endpoint("accounts/logout/", ("POST",), "user", writes=True, body="{}"),
     Endpoint("artworks/<uuid:pk>/image", ("GET", "HEAD"), "user", shows_art=True),
     Endpoint("display/", ("GET", "HEAD"), "user", shows_art=True),
     Endpoint("display/next/", ("GET", "HEAD"), "user", shows_art=True),
@@ -58,6 +70,13 @@ ENDPOINTS = [
     Endpoint("api/stats/", ("GET", "HEAD"), "user", api=True),
     Endpoint("display/stats/", ("GET", "HEAD"), "user", shows_art=True),
     Endpoint("display/screens/", ("GET", "HEAD"), "user", shows_art=True),
+    Endpoint(
+        "display/preferences/",
+        ("GET", "POST"),
+        "user",
+        writes=True,
+        body='{"styles": ["waves"], "looks": []}',
+    ),
     Endpoint("metrics", ("GET",), "staff", api=True),
     Endpoint(
         "display/generate/",
@@ -78,7 +97,6 @@ ENDPOINTS = [
         api=True,
         body='{"screen": "hall", "action": "retry", "reason": "stalled", "stalled_ms": 9000}',
     ),
-    Endpoint("display/preferences/", ("GET", "POST"), "user", writes=True),
     Endpoint(
         "artworks/<uuid:pk>/vote/", ("POST",), "user", writes=True, api=True, body='{"value": 1}'
     ),

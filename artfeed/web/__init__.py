@@ -1,0 +1,1 @@
+"""HTTP infrastructure shared by every app (DESIGN.md, "Layout")."""
