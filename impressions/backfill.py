@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -120,14 +120,17 @@ def backfill_impressions(
       ``viewed_at`` forward (``source`` becomes ``displayed``).
     - **Safe beside live traffic.** Per user, the legacy artworks are walked in chunks
       of about ``batch_size`` (keyset on ``created_at``); each chunk is one
-      ``INSERT … SELECT … ON CONFLICT DO NOTHING`` committed on its own (autocommit), so
-      no lock is held longer than one chunk and memory stays constant. A row written
-      meanwhile by a live view or by a second run is left alone, so two runs at once,
-      or a rerun, insert each missing row exactly once (a second run inserts nothing).
+      ``INSERT … SELECT … ON CONFLICT DO NOTHING`` committed on its own (with the run's
+      count of rows), so no lock is held longer than one chunk and memory stays
+      constant. A row written meanwhile by a live view or by a second run is left alone,
+      so two runs at once, or a rerun, insert each missing row exactly once (a second run
+      inserts nothing).
     - **Dry run.** Counts what would be inserted and writes no impression.
     - **Audit.** Every run leaves one ``Backfill`` row per user (trigger, actor, cutover,
       rows, start and end, dry run), created before the user's first chunk so a run cut
-      short shows with no end.
+      short shows with no end and the rows it did write. Such a run does not count as
+      done: the next login of the user (``impressions.login``) runs again, as does the
+      command, and writes only what is still missing.
 
     ``progress`` is called after each chunk (and once per user on a dry run). Raises
     ``BackfillError`` without writing anything when no cutover is known or it lies in
@@ -146,7 +149,7 @@ def backfill_impressions(
             user=user, trigger=trigger, actor=actor, cutover=cutover, dry_run=dry_run
         )
         for done, expected in _backfill_user(
-            user, cutover=cutover, dry_run=dry_run, batch_size=batch_size
+            run, cutover=cutover, dry_run=dry_run, batch_size=batch_size
         ):
             run.rows_inserted = done
             if progress is not None:
@@ -166,9 +169,11 @@ def backfill_impressions(
 
 
 def _backfill_user(
-    user: AbstractUser, *, cutover: datetime, dry_run: bool, batch_size: int
+    run: Backfill, *, cutover: datetime, dry_run: bool, batch_size: int
 ) -> Iterator[tuple[int, int]]:
-    """Backfill one user chunk by chunk, yielding (rows so far, rows expected) after each.
+    """Backfill ``run``'s user chunk by chunk, yielding (rows so far, rows expected) after
+    each. Each chunk's rows and the run's count of them commit together, so a run cut
+    short says in the log exactly what it wrote.
 
     A chunk is the next ``batch_size`` legacy artworks in ``created_at`` order (plus any
     sharing the last one's ``created_at``, so a tie never straddles two chunks). Its
@@ -177,6 +182,7 @@ def _backfill_user(
     user's history, and however far the run has got. Only the count (once a user)
     looks at all of the user's impressions.
     """
+    user = run.user
     expected = legacy_untracked(user, cutover=cutover).count()
     legacy = Artwork.objects.visible_to(user).filter(created_at__lt=cutover).order_by()
     if dry_run or expected == 0:
@@ -192,7 +198,10 @@ def _backfill_user(
             ]
         )
         chunk = window.filter(created_at__lte=bound[0]) if bound else window
-        inserted += _insert_impressions(chunk, user=user, moment=cutover)
+        # The caller's transaction, if any, already makes them one.
+        with transaction.atomic(savepoint=False):
+            inserted += _insert_impressions(chunk, user=user, moment=cutover)
+            Backfill.objects.filter(pk=run.pk).update(rows_inserted=inserted)
         yield inserted, expected
         if not bound:
             return
