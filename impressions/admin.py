@@ -3,7 +3,7 @@ impressions, reset what they have seen), each behind a confirmation page."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from impressions import backfill, services
 from impressions.forms import CutoverForm, described
@@ -97,6 +98,15 @@ def _confirmation(
     )
 
 
+def _same_moment(text: str, moment: datetime) -> bool:
+    """Whether ``text`` (what the page says it previewed) is ``moment``, in any offset."""
+    try:
+        previewed = parse_datetime(text)
+    except ValueError:
+        return False
+    return previewed is not None and previewed.tzinfo is not None and previewed == moment
+
+
 admin.site.unregister(User)
 
 
@@ -131,7 +141,7 @@ class UserAdmin(auth_admin.UserAdmin):
             if cutover is None:
                 return self._backfill_page(request, queryset, form)
         if request.POST.get("post") == "yes":
-            if request.POST.get("previewed") == cutover.isoformat():
+            if _same_moment(request.POST.get("previewed", ""), cutover):
                 return self._run_backfill(request, queryset, cutover)
             self.message_user(
                 request,
@@ -156,7 +166,7 @@ class UserAdmin(auth_admin.UserAdmin):
             queryset,
             form,
             counts=counts,
-            previewed=result.cutover.isoformat(),
+            previewed=result.cutover.astimezone(UTC).isoformat(),
             intro=(
                 f"A dry run against the cutover {described(result.cutover, zone)}, nothing "
                 "written yet. Each user gets an impression (source backfill, dated at the "
@@ -192,6 +202,8 @@ class UserAdmin(auth_admin.UserAdmin):
                 "ARTFEED_TRACKING_SINCE is not set: give the moment impression tracking "
                 "began (the cutover), then Preview to see what a backfill would write."
             )
+        if not form.is_bound and settings.ARTFEED_TRACKING_SINCE is not None:
+            context["initial_moment"] = settings.ARTFEED_TRACKING_SINCE.astimezone(UTC).isoformat()
         response = _confirmation(
             self,
             request,

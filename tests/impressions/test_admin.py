@@ -171,6 +171,31 @@ class TestBackfillAction:
         assert Impression.objects.filter(user=alice).count() == 2
         assert Backfill.objects.get(dry_run=False).cutover == CUTOVER
 
+    def test_a_setting_with_another_offset_is_confirmed_as_previewed(self, admin, settings):
+        settings.ARTFEED_TRACKING_SINCE = CUTOVER.astimezone(ZoneInfo("Asia/Kolkata"))
+        alice = veteran("alice")
+        legacy_art(2)
+        first = act(admin, "backfill_impressions", alice)
+
+        done = backfill_page(
+            admin, alice, **cutover_fields(), previewed=first.context["previewed"], post="yes"
+        )
+
+        assert done.status_code == 302
+        assert Backfill.objects.get(dry_run=False).cutover == CUTOVER
+        assert Impression.objects.filter(user=alice).count() == 2
+
+    @pytest.mark.parametrize("previewed", ["", "not a date", "2025-01-31T00:00:00"])
+    def test_a_bad_previewed_moment_only_previews(self, admin, previewed):
+        alice = veteran("alice")
+        legacy_art(2)
+
+        response = backfill_page(admin, alice, **cutover_fields(), previewed=previewed, post="yes")
+
+        assert response.status_code == 200
+        assert '<td>alice</td><td class="count">2</td>' in response.content.decode()
+        assert nothing_written()
+
     def test_a_cutover_changed_after_the_preview_is_previewed_again(self, admin):
         alice = veteran("alice")
         legacy_art(2)
