@@ -151,6 +151,7 @@ class ArtworkAdmin(admin.ModelAdmin):
             )
             return None
         selected = list(queryset.select_related("created_by").order_by("created_at"))
+        changing = [a for a in selected if a.is_public != public]
         window_start = timezone.now() - settings.ARTFEED_POOL_MAX_AGE
         return TemplateResponse(
             request,
@@ -164,7 +165,8 @@ class ArtworkAdmin(admin.ModelAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "queryset": selected,
                 "public": public,
-                "changing": [a for a in selected if a.is_public != public],
+                "changing": changing,
+                "button": f"Yes, {verb} {len(changing)}" if changing else None,
                 "unchanged": [a for a in selected if a.is_public == public],
                 "window_start": window_start,
                 "pool_max_age": settings.ARTFEED_POOL_MAX_AGE,
