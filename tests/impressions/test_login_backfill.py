@@ -148,6 +148,15 @@ def log_of(user) -> list[tuple[str, int, bool]]:
 class TestCutShort:
     LEGACY = DEFAULT_BATCH_SIZE + DEFAULT_BATCH_SIZE // 2  # two chunks
 
+    def assert_finished(self, user, *, cut_short_by: str, finished_by: str) -> None:
+        """Every legacy artwork backfilled, once; the log shows the run cut short after
+        its first chunk, then the run that wrote the rest."""
+        assert Impression.objects.filter(user=user, source="backfill").count() == self.LEGACY
+        assert log_of(user) == [
+            (cut_short_by, DEFAULT_BATCH_SIZE, False),
+            (finished_by, self.LEGACY - DEFAULT_BATCH_SIZE, True),
+        ]
+
     def test_the_next_login_finishes_it_without_duplicates(
         self, inline, crash_after_first_chunk, caplog, django_capture_on_commit_callbacks
     ):
@@ -161,11 +170,7 @@ class TestCutShort:
 
         log_in(alice, django_capture_on_commit_callbacks)
 
-        assert Impression.objects.filter(user=alice, source="backfill").count() == self.LEGACY
-        assert log_of(alice) == [
-            ("login", DEFAULT_BATCH_SIZE, False),
-            ("login", self.LEGACY - DEFAULT_BATCH_SIZE, True),
-        ]
+        self.assert_finished(alice, cut_short_by="login", finished_by="login")
         log_in(alice, django_capture_on_commit_callbacks)  # finished now: once is enough
         assert len(log_of(alice)) == 2
 
@@ -179,11 +184,7 @@ class TestCutShort:
         call_command("backfill_impressions", "--user", "alice", stdout=StringIO())
         log_in(alice, django_capture_on_commit_callbacks)
 
-        assert Impression.objects.filter(user=alice).count() == self.LEGACY
-        assert log_of(alice) == [
-            ("login", DEFAULT_BATCH_SIZE, False),
-            ("command", self.LEGACY - DEFAULT_BATCH_SIZE, True),
-        ]
+        self.assert_finished(alice, cut_short_by="login", finished_by="command")
 
     def test_a_command_run_cut_short_is_finished_at_login(
         self, inline, crash_after_first_chunk, django_capture_on_commit_callbacks
@@ -195,11 +196,7 @@ class TestCutShort:
 
         log_in(alice, django_capture_on_commit_callbacks)
 
-        assert Impression.objects.filter(user=alice).count() == self.LEGACY
-        assert log_of(alice) == [
-            ("command", DEFAULT_BATCH_SIZE, False),
-            ("login", self.LEGACY - DEFAULT_BATCH_SIZE, True),
-        ]
+        self.assert_finished(alice, cut_short_by="command", finished_by="login")
 
     def test_an_unfinished_dry_run_is_no_reason_to_backfill_again(
         self, inline, django_capture_on_commit_callbacks
