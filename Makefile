@@ -22,8 +22,10 @@ static: setup
 
 # The embedded default: SQLite, the demo user and the demo pool, served over ASGI.
 # The displays' event streams never end by themselves: on Ctrl-C they get 3 s, then
-# the browsers reconnect to whatever serves next and catch up.
+# the browsers reconnect to whatever serves next and catch up. The cutover is the demo's
+# (artfeed/demo.py), so the legacy user has something to backfill; the environment wins.
 run: export DEBUG ?= true
+run: export ARTFEED_TRACKING_SINCE ?= 2026-01-01T00:00:00+00:00
 run: static
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo

@@ -3,11 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from artfeed.images import BadImage, content_digest, identify
@@ -72,6 +79,19 @@ class ArtworkForm(forms.ModelForm):
         return data
 
 
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "visibility"
+    parameter_name = "visibility"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("public", "Public (the shared pool)"), ("private", "Private (creator only)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in {"public", "private"}:
+            return queryset.filter(is_public=self.value() == "public")
+        return queryset
+
+
 @admin.register(Artwork)
 class ArtworkAdmin(admin.ModelAdmin):
     form = ArtworkForm
@@ -85,7 +105,8 @@ class ArtworkAdmin(admin.ModelAdmin):
         "impression_count",
         "vote_count",
     ]
-    list_filter = ["origin", "is_public", "style"]
+    list_filter = [VisibilityFilter, "origin", "style"]
+    actions = ["publish", "unpublish"]
     search_fields = ["title", "prompt", "id"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -98,6 +119,60 @@ class ArtworkAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["created_by"]
     list_select_related = ["created_by"]
+
+    @admin.action(description="Publish selected artworks", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        return self._set_visibility(request, queryset, public=True)
+
+    @admin.action(description="Unpublish selected artworks", permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        return self._set_visibility(request, queryset, public=False)
+
+    def _set_visibility(
+        self, request: HttpRequest, queryset: QuerySet, *, public: bool
+    ) -> TemplateResponse | None:
+        """A page listing what would change and what that does to people's screens (the
+        pattern of Django's ``delete_selected``), then the change, logged per artwork."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        verb = "publish" if public else "unpublish"
+        if request.POST.get("post") == "yes":
+            changed = queryset.publish() if public else queryset.unpublish()
+            if changed:
+                LogEntry.objects.log_actions(
+                    request.user.pk, changed, CHANGE, f"{verb.capitalize()}ed."
+                )
+            n = len(changed)
+            self.message_user(
+                request,
+                f"{verb.capitalize()}ed {n} artwork{pluralize(n)}"
+                f"{'' if n == queryset.count() else '; the others already were'}.",
+                messages.SUCCESS,
+            )
+            return None
+        selected = list(queryset.select_related("created_by").order_by("created_at"))
+        changing = [a for a in selected if a.is_public != public]
+        window_start = timezone.now() - settings.ARTFEED_POOL_MAX_AGE
+        return TemplateResponse(
+            request,
+            "admin/artfeed/artwork/confirm_visibility.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{verb.capitalize()} artworks",
+                "subtitle": None,
+                "opts": self.model._meta,
+                "action": verb,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "queryset": selected,
+                "public": public,
+                "changing": changing,
+                "button": f"Yes, {verb} {len(changing)}" if changing else None,
+                "unchanged": [a for a in selected if a.is_public == public],
+                "window_start": window_start,
+                "pool_max_age": settings.ARTFEED_POOL_MAX_AGE,
+                "media": self.media,
+            },
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Artwork]:
         return (

@@ -38,6 +38,25 @@ class ArtworkQuerySet(models.QuerySet["Artwork"]):
         now = now or timezone.now()
         return self.filter(created_by=user, fresh_until__gt=now)
 
+    def publish(self) -> list[Artwork]:
+        """Make these artworks public (the shared pool); return those that were not."""
+        return self._set_public(True)
+
+    def unpublish(self) -> list[Artwork]:
+        """Make these artworks private (their creator's alone; nobody's without one);
+        return those that were public."""
+        return self._set_public(False)
+
+    def _set_public(self, public: bool) -> list[Artwork]:
+        # One UPDATE and nothing else: whatever the feed derives from visibility is checked
+        # against the rows where it is read (DESIGN.md, "The feed"), so every screen's next
+        # choice follows at once.
+        changing = list(self.exclude(is_public=public).order_by("created_at"))
+        Artwork.objects.filter(pk__in=[a.pk for a in changing]).update(is_public=public)
+        for artwork in changing:
+            artwork.is_public = public
+        return changing
+
     def generated_today_by(self, user: AbstractBaseUser, *, now: datetime) -> ArtworkQuerySet:
         """What the user generated since midnight UTC: their daily quota counts these."""
         midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

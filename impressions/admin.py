@@ -3,6 +3,9 @@ impressions, reset what they have seen), each behind a confirmation page."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import admin as auth_admin
@@ -12,11 +15,15 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from impressions import backfill, services
+from impressions.forms import CutoverForm, described
 from impressions.models import Backfill, Impression
 
 User = get_user_model()
+CUTOVER_PREFIX = "cutover"  # keeps the form's fields apart from the changelist's own
 
 
 @admin.register(Impression)
@@ -91,6 +98,15 @@ def _confirmation(
     )
 
 
+def _same_moment(text: str, moment: datetime) -> bool:
+    """Whether ``text`` (what the page says it previewed) is ``moment``, in any offset."""
+    try:
+        previewed = parse_datetime(text)
+    except ValueError:
+        return False
+    return previewed is not None and previewed.tzinfo is not None and previewed == moment
+
+
 admin.site.unregister(User)
 
 
@@ -108,42 +124,101 @@ class UserAdmin(auth_admin.UserAdmin):
     def backfill_impressions(
         self, request: HttpRequest, queryset: QuerySet
     ) -> TemplateResponse | None:
-        """First a dry run shown for confirmation (logged as such), then the real run."""
+        """A page to choose the cutover (prefilled with ``ARTFEED_TRACKING_SINCE``) and
+        preview the dry run's counts for it (logged as a dry run), then the real run with
+        the cutover previewed."""
         if not self.has_run_backfill_permission(request):
             raise PermissionDenied
-        confirmed = request.POST.get("post") == "yes"
+        zone = timezone.get_current_timezone_name()
+        if f"{CUTOVER_PREFIX}-date" in request.POST:  # this page's own form came back
+            form = CutoverForm(request.POST, prefix=CUTOVER_PREFIX)
+            if not form.is_valid():
+                return self._backfill_page(request, queryset, form, status=400)
+            cutover, zone = form.cutover, form.zone
+        else:
+            cutover = settings.ARTFEED_TRACKING_SINCE
+            form = CutoverForm.unbound(moment=cutover, zone=zone, prefix=CUTOVER_PREFIX)
+            if cutover is None:
+                return self._backfill_page(request, queryset, form)
+        if request.POST.get("post") == "yes":
+            if _same_moment(request.POST.get("previewed", ""), cutover):
+                return self._run_backfill(request, queryset, cutover)
+            self.message_user(
+                request,
+                "The cutover changed after the preview: check the counts for this one, "
+                "then confirm.",
+                messages.WARNING,
+            )
         counts: list[tuple[str, int]] = []  # a dry run reports each user once, when counted
         try:
             result = backfill.backfill_impressions(
                 users=queryset,
                 trigger=Backfill.Trigger.ADMIN,
                 actor=request.user,
-                dry_run=not confirmed,
+                cutover=cutover,
+                dry_run=True,
                 progress=lambda step: counts.append((step.username, step.rows)),
             )
-        except backfill.BackfillError as error:
-            self.message_user(request, f"Nothing backfilled: {error}", messages.ERROR)
-            return None
-        if confirmed:
-            self.message_user(request, result.summary(), messages.SUCCESS)
-            return None
-        return _confirmation(
-            self,
+        except backfill.BackfillError as error:  # a setting that lies in the future
+            return self._backfill_page(request, queryset, form, status=400, error=str(error))
+        return self._backfill_page(
             request,
             queryset,
-            action="backfill_impressions",
-            title="Backfill impressions",
+            form,
             counts=counts,
+            previewed=result.cutover.astimezone(UTC).isoformat(),
             intro=(
-                f"A dry run against the cutover {result.cutover:%Y-%m-%d %H:%M %Z}, nothing "
+                f"A dry run against the cutover {described(result.cutover, zone)}, nothing "
                 "written yet. Each user gets an impression (source backfill, dated at the "
                 "cutover) of every artwork visible to them, created before the cutover, that "
                 "they have no impression of."
             ),
             skipped=queryset.filter(date_joined__gte=result.cutover),
+        )
+
+    def _run_backfill(self, request: HttpRequest, queryset: QuerySet, cutover: datetime) -> None:
+        try:
+            result = backfill.backfill_impressions(
+                users=queryset, trigger=Backfill.Trigger.ADMIN, actor=request.user, cutover=cutover
+            )
+        except backfill.BackfillError as error:
+            self.message_user(request, f"Nothing backfilled: {error}", messages.ERROR)
+            return
+        self.message_user(request, result.summary(), messages.SUCCESS)
+
+    def _backfill_page(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        form: CutoverForm,
+        *,
+        counts: list[tuple[str, int]] | None = None,
+        status: int = 200,
+        **context: object,
+    ) -> TemplateResponse:
+        """The confirmation page; without counts, only the cutover and *Preview*."""
+        if counts is None and settings.ARTFEED_TRACKING_SINCE is None and not form.is_bound:
+            context["intro"] = (
+                "ARTFEED_TRACKING_SINCE is not set: give the moment impression tracking "
+                "began (the cutover), then Preview to see what a backfill would write."
+            )
+        if not form.is_bound and settings.ARTFEED_TRACKING_SINCE is not None:
+            context["initial_moment"] = settings.ARTFEED_TRACKING_SINCE.astimezone(UTC).isoformat()
+        response = _confirmation(
+            self,
+            request,
+            queryset,
+            action="backfill_impressions",
+            title="Backfill impressions",
+            counts=counts or [],
+            cutover_form=form,
+            previewed_counts=counts is not None,
             column="impressions to insert",
             button="Yes, backfill",
+            **context,
         )
+        response.status_code = status
+        return response
 
     @admin.action(description="Reset seen (delete their impressions)", permissions=["reset_seen"])
     def reset_seen(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:

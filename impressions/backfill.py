@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -120,14 +120,18 @@ def backfill_impressions(
       ``viewed_at`` forward (``source`` becomes ``displayed``).
     - **Safe beside live traffic.** Per user, the legacy artworks are walked in chunks
       of about ``batch_size`` (keyset on ``created_at``); each chunk is one
-      ``INSERT … SELECT … ON CONFLICT DO NOTHING`` committed on its own (autocommit), so
-      no lock is held longer than one chunk and memory stays constant. A row written
-      meanwhile by a live view or by a second run is left alone, so two runs at once,
-      or a rerun, insert each missing row exactly once (a second run inserts nothing).
+      ``INSERT … SELECT … ON CONFLICT DO NOTHING`` committed on its own, together with
+      the run's log row, so no lock is held longer than one chunk and memory stays
+      constant. A row written meanwhile by a live view or by a second run is left alone,
+      so two runs at once, or a rerun, insert each missing row exactly once (a second run
+      inserts nothing).
     - **Dry run.** Counts what would be inserted and writes no impression.
     - **Audit.** Every run leaves one ``Backfill`` row per user (trigger, actor, cutover,
-      rows, start and end, dry run), created before the user's first chunk so a run cut
-      short shows with no end.
+      rows, start and end, dry run), written with the user's first chunk and brought up
+      to date with each later one, so a run cut short shows with no end and the rows it
+      did write. Such a run does not count as done: the next login of the user
+      (``impressions.login``) runs again, as does the command, and writes only what is
+      still missing.
 
     ``progress`` is called after each chunk (and once per user on a dry run). Raises
     ``BackfillError`` without writing anything when no cutover is known or it lies in
@@ -142,18 +146,18 @@ def backfill_impressions(
     skipped = users.count() - user_count
     rows = 0
     for number, user in enumerate(eligible.iterator(chunk_size=500), start=1):
-        run = Backfill.objects.create(
-            user=user, trigger=trigger, actor=actor, cutover=cutover, dry_run=dry_run
+        run = Backfill(
+            user=user,
+            trigger=trigger,
+            actor=actor,
+            cutover=cutover,
+            dry_run=dry_run,
+            started_at=timezone.now(),
         )
-        for done, expected in _backfill_user(
-            user, cutover=cutover, dry_run=dry_run, batch_size=batch_size
-        ):
-            run.rows_inserted = done
+        for done, expected in _backfill_user(run, batch_size=batch_size):
             if progress is not None:
                 username = user.get_username()
                 progress(BackfillProgress(username, number, user_count, done, expected))
-        run.finished_at = timezone.now()
-        run.save(update_fields=["rows_inserted", "finished_at"])
         rows += run.rows_inserted
     return BackfillResult(
         cutover=cutover,
@@ -165,24 +169,31 @@ def backfill_impressions(
     )
 
 
-def _backfill_user(
-    user: AbstractUser, *, cutover: datetime, dry_run: bool, batch_size: int
-) -> Iterator[tuple[int, int]]:
-    """Backfill one user chunk by chunk, yielding (rows so far, rows expected) after each.
+def _backfill_user(run: Backfill, *, batch_size: int) -> Iterator[tuple[int, int]]:
+    """Backfill ``run``'s user chunk by chunk, yielding (rows so far, rows expected) after
+    each, and keep ``run`` (not yet saved) in the log.
 
     A chunk is the next ``batch_size`` legacy artworks in ``created_at`` order (plus any
     sharing the last one's ``created_at``, so a tie never straddles two chunks). Its
     bound comes from a walk of the ``created_at`` index and its insert probes the
     unique key once a row, so each chunk costs the same however large the pool and the
-    user's history, and however far the run has got. Only the count (once a user)
-    looks at all of the user's impressions.
+    user's history, and however far the run has got. Only the count looks at all of
+    the user's impressions, and only a dry run or a user of several chunks needs it: in
+    one chunk, what is expected is what it inserts.
+
+    Each chunk's rows and the log row commit together (one commit a chunk: on a disk
+    that flushes each commit, commits are a good part of a backfill's time), so the log
+    says exactly what a run cut short wrote.
     """
-    expected = legacy_untracked(user, cutover=cutover).count()
+    user, cutover = run.user, run.cutover
     legacy = Artwork.objects.visible_to(user).filter(created_at__lt=cutover).order_by()
-    if dry_run or expected == 0:
-        yield expected, expected
+    if run.dry_run:
+        run.rows_inserted = legacy_untracked(user, cutover=cutover).count()
+        run.finished_at = timezone.now()
+        run.save()
+        yield run.rows_inserted, run.rows_inserted
         return
-    inserted = 0
+    expected: int | None = None
     after: datetime | None = None
     while True:
         window = legacy if after is None else legacy.filter(created_at__gt=after)
@@ -191,9 +202,19 @@ def _backfill_user(
                 batch_size - 1 : batch_size
             ]
         )
+        if bound and expected is None:
+            expected = legacy_untracked(user, cutover=cutover).count()
         chunk = window.filter(created_at__lte=bound[0]) if bound else window
-        inserted += _insert_impressions(chunk, user=user, moment=cutover)
-        yield inserted, expected
+        # The caller's transaction, if any, already makes them one.
+        with transaction.atomic(savepoint=False):
+            run.rows_inserted += _insert_impressions(chunk, user=user, moment=cutover)
+            if not bound:
+                run.finished_at = timezone.now()
+            if run.pk is None:
+                run.save()
+            else:
+                run.save(update_fields=["rows_inserted", "finished_at"])
+        yield run.rows_inserted, run.rows_inserted if expected is None else expected
         if not bound:
             return
         after = bound[0]

@@ -3,7 +3,8 @@
 A user who joined before the cutover and has neither an impression nor a backfill gets
 backfilled when they log in. Backfilling a big pool takes a while, so it runs after the
 login's transaction commits, in a thread with its own database connection: the login
-answers at once.
+answers at once. A run that never finished (the process stopped, the database failed)
+does not count as done: the next login runs again and writes only what is missing.
 """
 
 from __future__ import annotations
@@ -33,16 +34,18 @@ def backfill_on_login(sender: Any, user: AbstractUser, **kwargs: Any) -> None:
 
 
 def needs_login_backfill(user: AbstractUser, *, now: datetime | None = None) -> bool:
-    """True once for a user who joined before the cutover and has neither an impression
-    nor a (real) backfill: their first login after the cutover backfills them."""
+    """True for a user who joined before the cutover and has no finished (real) backfill,
+    and either no impression at all or a backfill that was cut short: their first login
+    after the cutover backfills them, and the next one finishes a run that did not."""
     cutover = settings.ARTFEED_TRACKING_SINCE
     now = now or timezone.now()
     if cutover is None or cutover > now or user.date_joined >= cutover:
         return False
-    return not (
-        Impression.objects.filter(user=user).exists()
-        or Backfill.objects.filter(user=user, dry_run=False).exists()
-    )
+    runs = Backfill.objects.filter(user=user, dry_run=False)
+    if runs.filter(finished_at__isnull=False).exists():
+        return False
+    # The impressions of an unfinished run are only part of what it had to write.
+    return runs.exists() or not Impression.objects.filter(user=user).exists()
 
 
 def start_in_background(user_pk: int) -> threading.Thread:

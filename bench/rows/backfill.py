@@ -10,6 +10,7 @@ has the command (``django.core.management.get_commands()``).
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ from bench.server import ROOT, production_environment
 COMMAND = "backfill_impressions"
 BATCH_SIZE = 10_000
 TIME_LIMIT = 1.3
+PAIRS = 3
 MEMORY_LIMIT_MB = 150
 
 RAW_BACKFILL = """
@@ -146,28 +148,35 @@ def run(context: Context) -> Row:
         _forget(conn)
         _add_users(conn, users // 10 + 1, users, joined)
         conn.execute("VACUUM ANALYZE")
-        started = time.perf_counter()
-        conn.execute(RAW_BACKFILL, {"cutover": cutover})
-        raw_seconds = time.perf_counter() - started
-        raw_rows = _count(conn)
-        _forget(conn)
-        seconds, peak_mb = _run_command(url, cutover)
-        rows = _count(conn)
+        pairs = [_pair(conn, url, cutover, expected=users * artworks) for _ in range(PAIRS)]
+    raw_seconds = statistics.median(raw for raw, _, _ in pairs)
+    seconds = statistics.median(command for _, command, _ in pairs)
+    peak_mb = max(peak for _, _, peak in pairs)
+    ratio = statistics.median(command / raw for raw, command, _ in pairs)
+    raw_rows = rows = users * artworks  # each run's count is checked in _pair
     table = [
-        ["run", "pairs inserted", "seconds", "peak RSS"],
+        ["run", "pairs inserted", "seconds (median)", "each run", "peak RSS"],
         [
             "raw `INSERT … SELECT … ON CONFLICT DO NOTHING`",
             f"{raw_rows:,}",
             f"{raw_seconds:.2f}",
+            ", ".join(f"{raw:.2f}" for raw, _, _ in pairs),
             "",
         ],
         [
             f"`manage.py {COMMAND}` (a tenth of the users)",
             f"{small_rows:,}",
             f"{small_seconds:.2f}",
+            "",
             f"{small_mb:.0f} MB",
         ],
-        [f"`manage.py {COMMAND}`", f"{rows:,}", f"{seconds:.2f}", f"{peak_mb:.0f} MB"],
+        [
+            f"`manage.py {COMMAND}`",
+            f"{rows:,}",
+            f"{seconds:.2f}",
+            ", ".join(f"{command:.2f}" for _, command, _ in pairs),
+            f"{peak_mb:.0f} MB",
+        ],
     ]
     growth = peak_mb / small_mb
     return Row(
@@ -176,8 +185,8 @@ def run(context: Context) -> Row:
         goals=[
             Goal(
                 f"the command ≤ {TIME_LIMIT}× the raw statement",
-                f"{seconds / raw_seconds:.2f}×",
-                seconds <= TIME_LIMIT * raw_seconds and rows == raw_rows,
+                f"{ratio:.2f}×",
+                ratio <= TIME_LIMIT,
             ),
             Goal(
                 f"peak memory < {MEMORY_LIMIT_MB} MB, flat when the rows grow tenfold",
@@ -187,18 +196,42 @@ def run(context: Context) -> Row:
         ],
         notes=[
             NOTE.format(
-                users=users, artworks=artworks, batch=BATCH_SIZE, cutover=cutover.date().isoformat()
+                users=users,
+                artworks=artworks,
+                batch=BATCH_SIZE,
+                cutover=cutover.date().isoformat(),
+                pairs=PAIRS,
             )
         ],
     )
 
 
+def _pair(
+    conn: psycopg.Connection, url: str, cutover, *, expected: int
+) -> tuple[float, float, float]:
+    """The raw statement then the command, each on an empty table: (raw seconds,
+    command seconds, command's peak MB). Both must insert the ``expected`` pairs."""
+    started = time.perf_counter()
+    conn.execute(RAW_BACKFILL, {"cutover": cutover})
+    raw_seconds = time.perf_counter() - started
+    raw_rows = _count(conn)
+    _forget(conn)
+    seconds, peak_mb = _run_command(url, cutover)
+    rows = _count(conn)
+    _forget(conn)
+    if raw_rows != expected or rows != expected:
+        raise RuntimeError(f"Expected {expected} pairs: raw {raw_rows}, command {rows}.")
+    return raw_seconds, seconds, peak_mb
+
+
 NOTE = """A database of its own holds {artworks:,} public legacy artworks (created before
 the cutover {cutover}) and {users} users who joined before it, so every pair is legacy
-and both paths insert exactly the same rows. The command runs as
-`manage.py backfill_impressions --all --before {cutover} --batch-size {batch}` in a
+and both paths insert exactly the same rows (checked after each run). The command runs
+as `manage.py backfill_impressions --all --before {cutover} --batch-size {batch}` in a
 process of its own with DEBUG off; its time includes starting Python and Django, and
 its peak resident memory comes from `os.wait4` (that child's own `ru_maxrss`). The
-impressions are deleted (and the table vacuumed) between runs. "Flat" means the full
+impressions are deleted (and the table vacuumed) between runs. The raw statement and
+the command run in turn, {pairs} pairs; the ratio is the median of the pairs' ratios,
+so a machine slowing down or speeding up between runs moves it less. "Flat" means the full
 run's peak is at most 1.2× the peak of the run with a tenth of the users (and so a
 tenth of the rows)."""

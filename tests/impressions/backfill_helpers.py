@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from artfeed.models import Artwork
 from tests.factories import ArtworkFactory, UserFactory
 
 CUTOVER = (timezone.now() - timedelta(days=30)).replace(microsecond=0)
@@ -24,3 +25,12 @@ def veteran(username: str, **kwargs: object):
 def legacy_art(count: int, **kwargs: object) -> list:
     """Public artworks created before the cutover, oldest first."""
     return [ArtworkFactory(created_at=before(days=count - i), **kwargs) for i in range(count)]
+
+
+def legacy_rows(count: int) -> None:
+    """``count`` public legacy artworks as rows only (no image files), in one statement:
+    enough for a backfill to take several chunks."""
+    Artwork.objects.bulk_create(
+        Artwork(title=f"legacy {i}", image="art/legacy.svg", created_at=before(minutes=i + 1))
+        for i in range(count)
+    )

@@ -103,6 +103,8 @@ def test_before_takes_a_plain_date_as_midnight_utc():
     [
         (["--user", "alice", "--user", "zed"], "--user: no user named 'zed'"),
         (["--all", "--before", "yesterday"], "--before 'yesterday' is not a date"),
+        (["--all", "--before", ""], "--before '' is not a date"),
+        (["--all", "--before", "2025-01-31 25:00:00+00:00"], "is not a date"),
         (["--all", "--before", "2025-02-30"], "--before '2025-02-30' is not a date"),
         (["--all", "--before", "2025-01-31T10:00:00"], "needs a time zone offset"),
         (["--all", "--before", "2999-01-01"], "lies in the future"),

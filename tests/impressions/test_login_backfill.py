@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
-from impressions import login
+from impressions import backfill, login
+from impressions.backfill import DEFAULT_BATCH_SIZE
 from impressions.models import Backfill, Impression
 from tests.factories import ImpressionFactory, UserFactory
-from tests.impressions.backfill_helpers import CUTOVER, legacy_art, veteran
+from tests.impressions.backfill_helpers import CUTOVER, legacy_art, legacy_rows, veteran
 
 PASSWORD = "correct horse battery staple"
 
@@ -116,6 +119,96 @@ class TestOnceAtLogin:
 
         assert log_in(alice, django_capture_on_commit_callbacks) == 302
         assert "Backfill at login failed" in caplog.text
+
+
+@pytest.fixture
+def crash_after_first_chunk(monkeypatch):
+    """The next backfill dies after its first chunk, as a stopped process or a lost
+    database would leave it; the one after runs normally."""
+    real_insert, calls = backfill._insert_impressions, []
+
+    def insert(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            monkeypatch.setattr(backfill, "_insert_impressions", real_insert)
+            raise RuntimeError("connection lost")
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(backfill, "_insert_impressions", insert)
+
+
+def log_of(user) -> list[tuple[str, int, bool]]:
+    """The user's backfill runs, oldest first: trigger, rows written, finished."""
+    runs = Backfill.objects.filter(user=user).order_by("started_at", "pk")
+    return [(r.trigger, r.rows_inserted, r.finished_at is not None) for r in runs]
+
+
+# Committed for real, as in production: a run's chunks are transactions of their own.
+@pytest.mark.django_db(transaction=True)
+class TestCutShort:
+    LEGACY = DEFAULT_BATCH_SIZE + DEFAULT_BATCH_SIZE // 2  # two chunks
+
+    def assert_finished(self, user, *, cut_short_by: str, finished_by: str) -> None:
+        """Every legacy artwork backfilled, once; the log shows the run cut short after
+        its first chunk, then the run that wrote the rest."""
+        assert Impression.objects.filter(user=user, source="backfill").count() == self.LEGACY
+        assert log_of(user) == [
+            (cut_short_by, DEFAULT_BATCH_SIZE, False),
+            (finished_by, self.LEGACY - DEFAULT_BATCH_SIZE, True),
+        ]
+
+    def test_the_next_login_finishes_it_without_duplicates(
+        self, inline, crash_after_first_chunk, caplog, django_capture_on_commit_callbacks
+    ):
+        alice = veteran("alice")
+        legacy_rows(self.LEGACY)
+
+        assert log_in(alice, django_capture_on_commit_callbacks) == 302
+        assert "Backfill at login failed" in caplog.text
+        assert Impression.objects.filter(user=alice).count() == DEFAULT_BATCH_SIZE
+        assert log_of(alice) == [("login", DEFAULT_BATCH_SIZE, False)]
+
+        log_in(alice, django_capture_on_commit_callbacks)
+
+        self.assert_finished(alice, cut_short_by="login", finished_by="login")
+        log_in(alice, django_capture_on_commit_callbacks)  # finished now: once is enough
+        assert len(log_of(alice)) == 2
+
+    def test_the_command_finishes_it_and_the_next_login_leaves_it(
+        self, inline, crash_after_first_chunk, django_capture_on_commit_callbacks
+    ):
+        alice = veteran("alice")
+        legacy_rows(self.LEGACY)
+        log_in(alice, django_capture_on_commit_callbacks)
+
+        call_command("backfill_impressions", "--user", "alice", stdout=StringIO())
+        log_in(alice, django_capture_on_commit_callbacks)
+
+        self.assert_finished(alice, cut_short_by="login", finished_by="command")
+
+    def test_a_command_run_cut_short_is_finished_at_login(
+        self, inline, crash_after_first_chunk, django_capture_on_commit_callbacks
+    ):
+        alice = veteran("alice")
+        legacy_rows(self.LEGACY)
+        with pytest.raises(RuntimeError, match="connection lost"):
+            call_command("backfill_impressions", "--user", "alice", stdout=StringIO())
+
+        log_in(alice, django_capture_on_commit_callbacks)
+
+        self.assert_finished(alice, cut_short_by="command", finished_by="login")
+
+    def test_an_unfinished_dry_run_is_no_reason_to_backfill_again(
+        self, inline, django_capture_on_commit_callbacks
+    ):
+        alice = veteran("alice")
+        (art,) = legacy_art(1)
+        ImpressionFactory(user=alice, artwork=art)
+        Backfill.objects.create(user=alice, trigger="admin", cutover=CUTOVER, dry_run=True)
+
+        log_in(alice, django_capture_on_commit_callbacks)
+
+        assert log_of(alice) == [("admin", 0, False)]
 
 
 @pytest.mark.django_db(transaction=True)
