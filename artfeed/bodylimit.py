@@ -27,8 +27,27 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def _answers_in_json(scope: Scope) -> bool:
+    # Imported here: this layer is built before Django's settings and URLs are loaded.
+    from django.urls import Resolver404, resolve
+
+    from artfeed.http import answers_in_json
+
+    path = scope.get("path", "")
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        view = None
+    return answers_in_json(
+        path=path,
+        accept=(_header(scope, b"accept") or b"").decode("latin-1"),
+        content_type=(_header(scope, b"content-type") or b"").decode("latin-1"),
+        view=view,
+    )
+
+
 async def _answer(scope: Scope, send: Send, status: int, message: str) -> None:
-    if scope.get("path", "").startswith("/api/"):
+    if _answers_in_json(scope):
         body, content_type = json.dumps({"error": message}).encode(), b"application/json"
     else:
         body, content_type = message.encode(), b"text/plain; charset=utf-8"

@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
@@ -87,17 +88,58 @@ def api_view(
                 return rejection
             return view(request, *args, **kwargs)
 
+        wrapper.speaks_json = True  # type: ignore[attr-defined]  # the ASGI body limit reads it
         return csrf_exempt(wrapper)
 
     return decorator
 
 
-def wants_json(request: HttpRequest) -> bool:
-    """Whether to answer this request, refusals included, in JSON: an ``api_view``
-    endpoint, anything under /api/, a client that accepts JSON or sends it."""
+def answers_in_json(*, path: str, accept: str, content_type: str, view: object = None) -> bool:
+    """The one rule for answering in JSON, refusals included: an ``api_view`` endpoint,
+    anything under /api/, a client that accepts JSON or sends it. Shared by views
+    (``wants_json``) and the ASGI body limit, which answers before any view runs."""
     return (
-        getattr(request, "speaks_json", False)
-        or request.path.startswith("/api/")
-        or "application/json" in request.headers.get("Accept", "")
-        or request.content_type == "application/json"
+        getattr(view, "speaks_json", False)
+        or path.startswith("/api/")
+        or "application/json" in accept
+        or content_type.split(";")[0].strip().lower() == "application/json"
     )
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether to answer this request in JSON (``answers_in_json``)."""
+    return answers_in_json(
+        path=request.path,
+        accept=request.headers.get("Accept", ""),
+        content_type=request.content_type or "",
+        view=request,
+    )
+
+
+def page_view(*methods: str) -> Callable[[View], View]:
+    """A page that scripts may also call (a form that takes JSON too): the wrong method
+    is 405 and an anonymous caller 401, both in JSON for a JSON or htmx client; a person
+    in a browser who is not logged in goes to the login page, as ``login_required``
+    sends them."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            scripted = wants_json(request) or request.headers.get("HX-Request") == "true"
+            if request.method not in methods:
+                if not scripted:
+                    return HttpResponseNotAllowed(methods)
+                response = json_error(
+                    405, f"{request.method} is not allowed here; use {' or '.join(methods)}."
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            if not request.user.is_authenticated:
+                if scripted:
+                    return json_error(401, "Log in first: this endpoint needs a signed-in user.")
+                return redirect_to_login(request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from artfeed.generation.base import GenerationError
@@ -17,7 +15,7 @@ from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import MOODS
 from artfeed.generation.registry import get_generator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
-from artfeed.http import json_error, wants_json
+from artfeed.http import page_view, wants_json
 from artfeed.web.bodies import BadBody, read_body
 from display.generate import (
     GENERATION_FIELDS,
@@ -79,17 +77,13 @@ def _refused(
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@page_view("GET", "POST")
 def generate(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form, with today's usage ("12 of 100 today"). POST (prompt, style,
     mood, bpm, energy, brightness, fingerprint, dynamic, screen, dwell): make the artwork
     and answer with it as the ``frame`` partial, pinned on the generating screen, plus an
     ``artGenerated`` event. Refusals are JSON when the client accepts it, even from htmx
     (dynamic mode asks for the frame and for JSON errors)."""
-    if not request.user.is_authenticated:
-        if request.htmx or wants_json(request):
-            return json_error(401, "Log in first: this endpoint needs a signed-in user.")
-        return redirect_to_login(request.get_full_path())
     if request.method == "GET":
         return _form(request)
     fields: Mapping[str, object] = {}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from artfeed.generation.looks import LOOKS
 from artfeed.generation.registry import get_generator
-from artfeed.http import json_error, wants_json
+from artfeed.http import json_error, page_view, wants_json
 from artfeed.web.bodies import BadBody, TextList, read_body
 from display.preferences import preferences_of, save_preferences
 
@@ -18,13 +16,12 @@ TEMPLATE = "display/preferences.html"
 FIELDS = {"styles": TextList(), "looks": TextList()}
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@page_view("GET", "POST")
 def preferences(request: HttpRequest) -> HttpResponse:
     """GET: the form, with what is saved ticked. POST (``styles`` and ``looks``, each
     repeated in a form or a list in JSON): save them and come back to the page saying
-    so; an unknown name or a bad body is a 400 naming the field (JSON to a JSON client),
-    and nothing is saved."""
+    so (a JSON client gets what is saved); an unknown name or a bad body is a 400
+    naming the field (JSON to a JSON client), and nothing is saved."""
     if request.method == "POST":
         styles: list[str] = []
         looks: list[str] = []
@@ -37,6 +34,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
             if wants_json(request):
                 return json_error(status, str(error))
             return _page(request, styles=styles, looks=looks, error=str(error), status=status)
+        if wants_json(request):
+            return JsonResponse({"styles": styles, "looks": looks})
         return HttpResponseRedirect(f"{reverse('display:preferences')}?saved=1", status=303)
     saved = preferences_of(request.user)
     return _page(request, styles=saved.styles, looks=saved.looks, saved="saved" in request.GET)

@@ -65,6 +65,27 @@ def test_an_anonymous_visitor_is_sent_to_log_in(db):
     assert "/accounts/login/" in response["Location"]
 
 
+def test_a_json_client_saves_and_gets_what_is_saved(alice_client, user):
+    body = {"styles": ["waves"], "looks": ["klimt"]}
+
+    response = alice_client.post(URL, body, content_type="application/json")
+
+    assert response.status_code == 200
+    assert response.json() == body
+    assert Preferences.objects.get(user=user).looks == ["klimt"]
+
+
+def test_a_json_client_is_refused_in_json_when_anonymous_or_with_the_wrong_method(
+    alice_client,
+):
+    anonymous = Client().post(URL, {"styles": []}, content_type="application/json")
+    wrong_method = alice_client.put(URL, "{}", content_type="application/json")
+
+    assert anonymous.status_code == 401 and "Log in" in anonymous.json()["error"]
+    assert wrong_method.status_code == 405 and "PUT" in wrong_method.json()["error"]
+    assert not Preferences.objects.exists()
+
+
 def generate(client: Client, **fields: object):
     data = {"prompt": "a harbour at dawn", "screen": "tv", **fields}
     return client.post(

@@ -75,6 +75,7 @@ ENDPOINTS = [
         ("GET", "POST"),
         "user",
         writes=True,
+        api=True,
         body='{"styles": ["waves"], "looks": []}',
     ),
     Endpoint("metrics", ("GET",), "staff", api=True),

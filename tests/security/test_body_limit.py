@@ -96,6 +96,28 @@ def test_a_content_length_that_is_not_a_number_is_400():
     assert b"Content-Length" in body
 
 
+def test_a_json_endpoint_outside_api_answers_its_413_in_json():
+    vote = "/artworks/00000000-0000-0000-0000-000000000000/vote/"
+    status, body, _, _ = serve({"content-length": str(LIMIT + 1)}, [b""], path=vote)
+
+    assert status == 413
+    assert f"at most {LIMIT} bytes" in json.loads(body)["error"]
+
+
+def test_a_json_client_of_a_page_gets_its_413_in_json():
+    headers = {"content-length": str(LIMIT + 1), "content-type": "application/json"}
+    status, body, _, _ = serve(headers, [b""], path="/display/generate/")
+
+    assert status == 413 and "error" in json.loads(body)
+
+
+def test_a_form_sent_to_a_page_gets_its_413_as_text():
+    headers = {"content-length": str(LIMIT + 1), "content-type": "multipart/form-data"}
+    status, body, _, _ = serve(headers, [b""], path="/display/generate/")
+
+    assert status == 413 and body.startswith(b"The body is too large")
+
+
 def test_form_data_is_capped_well_below_the_file_upload_limit(settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 256 * 1024
     assert settings.ARTFEED_MAX_REQUEST_BODY >= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
