@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -51,8 +51,12 @@ class ArtworkQuerySet(models.QuerySet["Artwork"]):
         # One UPDATE and nothing else: whatever the feed derives from visibility is checked
         # against the rows where it is read (DESIGN.md, "The feed"), so every screen's next
         # choice follows at once.
-        changing = list(self.exclude(is_public=public).order_by("created_at"))
-        Artwork.objects.filter(pk__in=[a.pk for a in changing]).update(is_public=public)
+        # The rows are locked while read, so one changed by another request meanwhile is
+        # neither changed twice nor reported (and logged) as changed by this one.
+        with transaction.atomic():
+            pending = self.exclude(is_public=public).select_for_update(of=("self",))
+            changing = list(pending.order_by("created_at"))
+            Artwork.objects.filter(pk__in=[a.pk for a in changing]).update(is_public=public)
         for artwork in changing:
             artwork.is_public = public
         return changing

@@ -19,8 +19,14 @@ PREFERRED_WEIGHT = 3.0
 
 
 def preferences_of(user: AbstractBaseUser) -> Preferences:
-    """The user's preferences (empty, unsaved, when they have set none)."""
-    return Preferences.objects.filter(user=user).first() or Preferences(user=user)
+    """The user's preferences (empty, unsaved, when they have set none), keeping only
+    names the vocabulary still has: a style or look retired since it was saved must not
+    make every generation that names none a 400 the user never asked for."""
+    preferences = Preferences.objects.filter(user=user).first() or Preferences(user=user)
+    styles, looks = get_generator().styles, tuple(LOOKS)
+    preferences.styles = [name for name in preferences.styles if name in styles]
+    preferences.looks = [name for name in preferences.looks if name in looks]
+    return preferences
 
 
 def save_preferences(

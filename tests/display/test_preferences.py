@@ -132,3 +132,16 @@ def test_votes_still_weigh_beside_the_preferred_styles(alice_client, user):
     styles = set(mine.values_list("style", flat=True))
     assert "bauhaus" in styles
     assert styles <= {"bauhaus", "rings"}
+
+
+def test_a_style_or_look_retired_since_it_was_saved_is_passed_over(alice_client, user):
+    Preferences.objects.create(user=user, styles=["cubism", "rings"], looks=["warhol", "klimt"])
+
+    response = generate(alice_client)
+
+    made = Artwork.objects.get()
+    expected = ProceduralGenerator().generate(
+        GenerationRequest("a harbour at dawn", style="rings", look="klimt")
+    )
+    assert response.status_code == 201
+    assert made.image.read() == expected.content
