@@ -16,13 +16,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from artfeed.models import Artwork
 from bench.sizes import Size
-from impressions.models import Impression
-from impressions.spans import grow_seen_span
+from impressions.models import Impression, SeenSpan
+from impressions.spans import grow_seen_span, hold_span_lock
 
 ROLES = ("new", "typical", "heavy", "rerun")
 
@@ -176,12 +176,11 @@ def grow_spans(histories: list[History], now: datetime) -> int:
     the user has seen, it walks down their history once."""
     User = get_user_model()
     users = User.objects.in_bulk([h.user_id for h in histories])
-    grown = 0
     for history in histories:
-        seed = artwork_id(history.offset)
-        if grow_seen_span(users[history.user_id], now=now, seen_ids=[seed]) is not None:
-            grown += 1
-    return grown
+        with transaction.atomic():
+            hold_span_lock()
+            grow_seen_span(users[history.user_id], seen_ids=[artwork_id(history.offset)])
+    return SeenSpan.objects.count()
 
 
 def analyze() -> None:

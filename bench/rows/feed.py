@@ -13,7 +13,7 @@ from bench.context import Context
 from bench.report import Goal, Row, ms, ratio
 from bench.sql import FLOOR_QUERY, OLD_QUERY, explain, explain_prepared, fetcher
 from bench.timing import medians
-from display.feed import SPARE, _candidates, next_frames
+from display.feed import SPARE, candidates, next_frames
 from display.lanes import first_lanes_statement
 from display.leases import LEASE_SLACK
 
@@ -21,7 +21,7 @@ MEASURED = ("new", "typical", "heavy", "rerun")
 
 
 def _feed_read(user):
-    return lambda: _candidates(user, timezone.now(), 1 + SPARE)
+    return lambda: candidates(user, now=timezone.now(), want=1 + SPARE)
 
 
 def _feed_call(user):
@@ -59,7 +59,7 @@ def run(context: Context) -> Row:
         ["user", "feed read", "× floor", "whole call", "× floor", "old query", "old ÷ read", "lane"]
     ]
     for role, user in users.items():
-        lane = _candidates(user, timezone.now(), 1)[0].lane
+        lane = candidates(user, now=timezone.now(), want=1)[0].lane
         read, call, old = times[f"read {role}"], times[f"call {role}"], times[f"old {role}"]
         table.append(
             [
@@ -99,7 +99,7 @@ def run(context: Context) -> Row:
 
 
 NOTE = """Medians of {repeats} runs, all variants taken in turn (round robin) in one process
-on one connection. **feed read** is `display.feed._candidates(user, now, 1 + {spare})`:
+on one connection. **feed read** is `display.feed.candidates(user, now=now, want=1 + {spare})`:
 what `next_frames(limit=1)` reads to decide what comes next (it fetches {spare} spare
 candidates in case another screen claims one meanwhile); the goals are measured on it,
 since the old query and the floor are reads too. **whole call** is

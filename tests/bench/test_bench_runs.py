@@ -10,7 +10,7 @@ from bench import data
 from bench.report import render
 from bench.rows import backfill
 from bench.sizes import TINY
-from display.feed import _candidates
+from display.feed import candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,13 @@ def test_the_data_set_has_the_sizes_asked_for(loaded):
 
 def test_each_measured_user_lands_in_the_lane_the_bench_says(loaded):
     now = timezone.now()
-    lanes = {role: _candidates(loaded.users[role], now, 1)[0].lane for role in data.ROLES}
+    lanes = {role: candidates(loaded.users[role], now=now, want=1)[0].lane for role in data.ROLES}
 
     assert lanes == {"new": "unseen", "typical": "unseen", "heavy": "unseen", "rerun": "rerun"}
 
 
 def test_the_heavy_user_gets_the_first_artwork_below_what_they_have_seen(loaded):
-    frame = _candidates(loaded.users["heavy"], timezone.now(), 1)[0]
+    frame = candidates(loaded.users["heavy"], now=timezone.now(), want=1)[0]
 
     assert frame.artwork.pk == data.artwork_id(TINY.heavy_seen + 1)
 
