@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
+from django.db import connection, transaction
 
 from artfeed.models import Artwork
 from artfeed.sql import execute
@@ -123,6 +123,15 @@ def _fill_holes(user: AbstractBaseUser) -> None:
         ),  # noqa: S608 - table names come from model metadata
         [user.pk, user.pk, user.pk],
     )
+
+
+def seed_seen_span(user: AbstractBaseUser, *, artwork_id: uuid.UUID) -> None:
+    """Grow the user's span from ``artwork_id`` (one they have seen) over all they have
+    seen around it, in a transaction of its own: for history written in bulk, which no
+    batch has walked yet (a backfill). Walks the whole run once."""
+    with transaction.atomic(savepoint=False):
+        hold_span_lock()
+        grow_seen_span(user, seen_ids=[artwork_id])
 
 
 def forget_seen_span(user: AbstractBaseUser) -> None:
