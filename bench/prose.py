@@ -28,12 +28,13 @@ user a few thousand artworks scattered over the pool (the newest among them), th
 of the pool; the other users share the rest of the impressions, each scattered from a
 different starting rank.
 
-Impressions inserted by bulk SQL bypass `record_impressions`, and so bypass the seen span
-it maintains. After the load the bench therefore builds each user's span the way the
-app does after a batch: `impressions.spans.grow_seen_span(user, now=now,
-seen_ids=[the newest artwork that user has seen])`, which walks down from that artwork
-through what the user has seen, once. Without it the heavy user would be measured as
-the app never leaves them (a span is grown by every batch the display records).
+Impressions inserted by bulk SQL bypass `record_impressions`, as a backfill or an import
+would, so nobody has a seen span after the load: no span is built by hand. Each measured
+user is then left as the app leaves them (`bench/data.py`): the new, typical, heavy and
+rerun users send one batch (`record_impressions` of the newest artwork they saw), which
+grows their span over their whole run; the heavy user's twins get the operator's writes
+(an artwork published inside the span by a bulk update, one impression deleted), or no
+batch at all; the backfilled user goes through `backfill_impressions`, cutover at now.
 `VACUUM ANALYZE` runs last.
 
 ## Why the feed's cost does not grow with history
@@ -46,14 +47,22 @@ probe per artwork the user has already seen above the first unseen one: 30,000 p
 for the heavy user.
 
 Instead every user has a **seen span** (`impressions.SeenSpan`): a range of
-`created_at` in which every visible artwork has been seen since `seen_since`.
-`record_impressions` grows it at its two edges as batches arrive, walking only the rows
-just seen. The feed (`display/lanes.py`) reads the fresh lane and the unseen lane in
-**one statement**: the span's bounds are looked up inside it (an InitPlan), and the
-unseen lane is two index range scans, one above the span and one below it, each
-stopping after the few rows wanted. The rows inside the span, however many, are never
-visited: the heavy user's plan above touches a handful of index pages, the same as a
-new user's. A span is trusted only while `seen_since + ARTFEED_COOLDOWN` lies ahead.
+`created_at` in which every artwork visible to them has an impression viewed at or
+after its creation, or is a **hole** (`impressions.SpanHole`). `record_impressions` grows
+it at its two edges as batches arrive, walking only the rows just seen. The feed
+(`display/lanes.py`) reads the fresh lane and the unseen lane in **one statement**: the
+span's bounds are looked up inside it (InitPlans), and the unseen lane is two index
+range scans, one above the span and one below it, plus the span's holes, each stopping
+after the few rows wanted. The rows inside the span, however many, are never visited:
+the heavy user's plans above touch a handful of index pages, the same as a new user's.
+The span is trusted for artworks created after the cooldown's start, so it never expires.
+
+The span is kept true by the database, not by the code that usually writes: triggers
+(migration `impressions/0003_seen_span_holes`) record a hole when an artwork becomes
+visible inside a span or an impression inside one is deleted or moved back, whoever
+writes (the ORM, a bulk `QuerySet.update`, raw SQL, another process); on PostgreSQL an
+advisory lock orders them against a batch growing a span. A publish or a deleted
+impression therefore costs the heavy user one more index probe, not their span.
 The rerun lane walks the `(user, viewed_at)` index from the least recently seen.
 
 The statement is prepared once per connection (`artfeed/sql.py`, a server-binding

@@ -52,8 +52,6 @@ def run_all(*, size: Size, database_url: str, log: Callable[[str], None]) -> str
     rows: dict[int, Row] = {}
     log("1. Next frame…")
     rows[1] = feed.run(context)
-    log("6. Weeks of use…")
-    rows[6] = weeks.run(context)
     with running(database_url) as server:
         log(f"2. /display/next/ on {server.authority}…")
         rows[2] = requests.run(context, server)
@@ -63,6 +61,9 @@ def run_all(*, size: Size, database_url: str, log: Callable[[str], None]) -> str
         rows[5] = page.run(context, server)
     log("4. Backfill…")
     rows[4] = backfill.run(context)
+    # Last: its artworks lie in the future of every other row's clock.
+    log("6. Weeks of use…")
+    rows[6] = weeks.run(context)
     ordered = [rows[n] for n in sorted(rows)]
     for row in ordered:
         for goal in row.goals:

@@ -56,12 +56,12 @@ _NOT_SEEN_RECENTLY = """NOT EXISTS (SELECT 1 FROM {impression} i
                     WHERE i.user_id = %s AND i.artwork_id = a.id AND i.viewed_at > %s)"""
 
 # The span's newest edge, or the pool's start when the user has no span: "above" is then
-# the whole pool. Parameter: user.
+# the whole pool. Parameters: user, pool start.
 _ABOVE = "COALESCE((SELECT s.newest FROM {span} s WHERE s.user_id = %s), %s)"
 # Where the trusted part of the span starts: its oldest edge, or, when that lies before
 # the cooldown's start, just after it (a view at or after creation proves a recent view
 # only for artworks created since). With no span, the pool's start: "below" is empty.
-# Parameters: user, cutoff, cutoff, just after the cutoff, pool start.
+# Parameters: cutoff, just after the cutoff, user, pool start.
 _BELOW = """COALESCE((SELECT CASE WHEN s.oldest > %s THEN s.oldest ELSE %s END
                      FROM {span} s WHERE s.user_id = %s), %s)"""
 # The holes of the span (one found above or below too is deduplicated). Parameter: user.
@@ -95,6 +95,7 @@ def _first_lanes_sql(want: int) -> str:
     )
 
 
+@cache
 def _rerun_sql(want: int) -> str:
     liked = """EXISTS (SELECT 1 FROM {vote} v
                        WHERE v.user_id = %s AND v.artwork_id = a.id AND v.value = 1)"""

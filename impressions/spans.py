@@ -55,17 +55,26 @@ def hold_span_lock() -> None:
         execute("SELECT pg_advisory_xact_lock_shared(%s)", [SPAN_LOCK])
 
 
-def grow_seen_span(user: AbstractBaseUser, *, seen_ids: Sequence[uuid.UUID] = ()) -> None:
+def grow_seen_span(
+    user: AbstractBaseUser, *, seen_ids: Sequence[uuid.UUID] = (), prepared: bool = True
+) -> None:
     """Grow the user's span at both edges over what they have seen, and drop the holes
     that are seen again or gone. With no span yet, start one at the newest of
     ``seen_ids`` (artworks just seen). Two statements, whatever the history; the walks
     visit only the rows the span newly covers. Call inside the transaction that holds
-    ``hold_span_lock``."""
-    _grow(user, seen_ids)
+    ``hold_span_lock``. ``prepared=False`` plans the walk for this run (a one-off walk of
+    a long history, where a plan cached while the table was small could scan it all)."""
+    run = execute if prepared else _execute_planned
+    run(*_grow(user, seen_ids))
     _fill_holes(user)
 
 
-def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> None:
+def _execute_planned(statement: str, params: Sequence) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> tuple[str, list]:
     pk = Artwork._meta.pk
     moment = Artwork._meta.get_field("created_at")
     ids = [pk.get_db_prep_value(i, connection) for i in seen_ids]
@@ -92,8 +101,7 @@ def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> None:
         start_params = [uid, *ids]
         return [uid, *start_params, *start_params, uid, uid, far]
 
-    params = [uid, *walk_params(far_past), uid, *walk_params(far_future), uid]
-    execute(sql, params)
+    return sql, [uid, *walk_params(far_past), uid, *walk_params(far_future), uid]
 
 
 def _walk(compare: str, beyond: str, order: str, pick: str, start: str) -> str:
@@ -131,7 +139,7 @@ def seed_seen_span(user: AbstractBaseUser, *, artwork_id: uuid.UUID) -> None:
     batch has walked yet (a backfill). Walks the whole run once."""
     with transaction.atomic(savepoint=False):
         hold_span_lock()
-        grow_seen_span(user, seen_ids=[artwork_id])
+        grow_seen_span(user, seen_ids=[artwork_id], prepared=False)
 
 
 def forget_seen_span(user: AbstractBaseUser) -> None:
