@@ -26,15 +26,12 @@ from django.db import connection
 from artfeed.models import Artwork
 from artfeed.sql import columns, fetch_rows, from_rows
 from display.models import Lease, Vote
-from impressions.models import Impression, SeenSpan, SpanHole
+from impressions.spans import span_tables
 
 
 def _tables() -> dict[str, str]:
     return {
-        "artwork": Artwork._meta.db_table,
-        "impression": Impression._meta.db_table,
-        "span": SeenSpan._meta.db_table,
-        "hole": SpanHole._meta.db_table,
+        **span_tables(),
         "vote": Vote._meta.db_table,
         "lease": Lease._meta.db_table,
         "columns": columns(Artwork, "a"),

@@ -40,7 +40,8 @@ _FAR_PAST = datetime(1, 1, 2, tzinfo=UTC)
 _FAR_FUTURE = datetime(9999, 12, 30, tzinfo=UTC)
 
 
-def _tables() -> dict[str, str]:
+def span_tables() -> dict[str, str]:
+    """The tables the span's SQL names, for ``str.format`` (the feed's SQL uses them too)."""
     return {
         "artwork": Artwork._meta.db_table,
         "impression": Impression._meta.db_table,
@@ -95,7 +96,7 @@ def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> tuple[str, l
         ) AS grown
         WHERE oldest IS NOT NULL AND newest IS NOT NULL
         ON CONFLICT (user_id) DO UPDATE SET oldest = excluded.oldest, newest = excluded.newest
-    """.format(**_tables())  # noqa: S608 - table names come from model metadata
+    """.format(**span_tables())  # noqa: S608 - table names come from model metadata
 
     def walk_params(far):
         start_params = [uid, *ids]
@@ -127,7 +128,7 @@ def _fill_holes(user: AbstractBaseUser) -> None:
             AND (a.is_public OR a.created_by_id = %s)
             AND NOT EXISTS (SELECT 1 FROM {impression} i WHERE i.user_id = %s
                             AND i.artwork_id = a.id AND i.viewed_at >= a.created_at))""".format(
-            **_tables()
+            **span_tables()
         ),  # noqa: S608 - table names come from model metadata
         [user.pk, user.pk, user.pk],
     )
