@@ -109,7 +109,7 @@ batch service, written behind its back, deleted one by one, in bulk and by "Rese
 backfilled; votes cast and taken back; the cooldown and the pool window changed; time
 moved by seconds to weeks; two users, two screens) and after every step compares the
 feed with DESIGN.md's definition written as plain ORM queries. The test suite runs
-15 sequences of up to 40 steps on each database (about a minute). The long run,
+25 sequences of up to 40 steps on each database (under a minute). The long run,
 `make feed-model FEED_MODEL_EXAMPLES=200` (200 sequences of up to 40 steps, every step
 checked for both users, with one and four frames wanted): SQLite, passed, 410 s;
 PostgreSQL, see the report that comes with it. Before the holes, this test found both

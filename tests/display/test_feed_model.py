@@ -23,7 +23,7 @@ are compared with the reference; when a screen asks, the reference is computed f
 the rerun lane's order is only defined up to ties: each frame is compared by its lane and
 its sort key, not by id, and must be a distinct, allowed artwork.
 
-The test suite's budget is ``FEED_MODEL_EXAMPLES`` (default 15 sequences of up to 40
+The test suite's budget is ``FEED_MODEL_EXAMPLES`` (default 25 sequences of up to 40
 steps, about a minute); ``make feed-model`` runs thousands (docs/benchmarks.md).
 """
 
@@ -59,7 +59,7 @@ from impressions.services import record_impressions, reset_seen
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-EXAMPLES = int(os.environ.get("FEED_MODEL_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FEED_MODEL_EXAMPLES", "25"))
 STEPS = int(os.environ.get("FEED_MODEL_STEPS", "40"))
 
 USERS = ("alice", "bob")
