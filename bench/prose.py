@@ -5,8 +5,8 @@ from __future__ import annotations
 INTRO = """# Benchmarks
 
 Measured by `make bench` with `BENCH_ARGS=--full` for the size of the goals (this file:
-size `{size}`, {date}); plain `make bench` runs the same rows on a small data set in a
-couple of minutes. Everything below comes from one run on PostgreSQL, every comparison
+size `{size}`, {date}); plain `make bench` runs the same rows on a small data set in
+several minutes. Everything below comes from one run on PostgreSQL, every comparison
 taken side by side in it. The bench (`bench/`) uses `DATABASE_URL` when it names
 PostgreSQL, else `postgres://postgres@127.0.0.1:5432/artfeed_bench` (created if
 missing); it wipes that database first, and refuses one that holds anything but a
