@@ -88,12 +88,14 @@ def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> tuple[str, l
     up = _walk(">=", "<", "ASC", "max", start.replace("{edge}", "newest"))
     down = _walk("<=", ">", "DESC", "min", start.replace("{edge}", "oldest"))
     current = "(SELECT s.{edge} FROM {span} s WHERE s.user_id = %s)"
+    # MATERIALIZED: each walk runs once (inlined, PostgreSQL copies them into the WHERE).
     sql = f"""
-        INSERT INTO {{span}} (user_id, oldest, newest)
-        SELECT %s, oldest, newest FROM (
+        WITH grown AS MATERIALIZED (
             SELECT COALESCE({down}, {current.replace("{edge}", "oldest")}) AS oldest,
                    COALESCE({up}, {current.replace("{edge}", "newest")}) AS newest
-        ) AS grown
+        )
+        INSERT INTO {{span}} (user_id, oldest, newest)
+        SELECT %s, oldest, newest FROM grown
         WHERE oldest IS NOT NULL AND newest IS NOT NULL
         ON CONFLICT (user_id) DO UPDATE SET oldest = excluded.oldest, newest = excluded.newest
     """.format(**span_tables())  # noqa: S608 - table names come from model metadata
@@ -102,7 +104,7 @@ def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> tuple[str, l
         start_params = [uid, *ids]
         return [uid, *start_params, *start_params, uid, uid, far]
 
-    return sql, [uid, *walk_params(far_past), uid, *walk_params(far_future), uid]
+    return sql, [*walk_params(far_past), uid, *walk_params(far_future), uid, uid]
 
 
 def _walk(compare: str, beyond: str, order: str, pick: str, start: str) -> str:
