@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench setup static clean
+.PHONY: run test lint bench feed-model setup static clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ lint: setup
 bench: export DEBUG ?= true
 bench: static
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The feed against its definition over thousands of random sequences of events
+# (tests/display/test_feed_model.py; the test suite runs a few dozen).
+FEED_MODEL_EXAMPLES ?= 2000
+feed-model: export DEBUG ?= true
+feed-model: static
+	FEED_MODEL_EXAMPLES=$(FEED_MODEL_EXAMPLES) $(BIN)/pytest tests/display/test_feed_model.py -q
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

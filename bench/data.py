@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,10 +21,15 @@ from django.utils import timezone
 
 from artfeed.models import Artwork
 from bench.sizes import Size
-from impressions.models import Impression
-from impressions.spans import grow_seen_span
+from impressions.backfill import backfill_impressions
+from impressions.models import Backfill, Impression, SeenSpan, SpanHole
+from impressions.services import record_impressions
 
 ROLES = ("new", "typical", "heavy", "rerun")
+# More users with the heavy user's history, each left in another state the app can leave
+# a heavy user in (bench/rows/feed.py): their span holed by an operator's writes, no span
+# at all yet, a backfill.
+STATES = ("heavy-holes", "heavy-no-span", "backfilled")
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,10 @@ class History:
 class Loaded:
     size: Size
     now: datetime
-    users: dict[str, object]  # role -> User
+    users: dict[str, object]  # role (ROLES and STATES) -> User
     impressions: int
     spans: int
+    holes: int
     seconds: dict[str, float]
 
 
@@ -69,7 +75,7 @@ def _insert_users(size: Size, now: datetime) -> dict[str, int]:
                '', '', '', false, true, %s
         FROM generate_series(1, %s) AS i
         """,  # noqa: S608 - the table name comes from model metadata
-        [len(ROLES), list(ROLES), now, size.users],
+        [len(ROLES + STATES), list(ROLES + STATES), now, size.users],
     )
     rows = User.objects.order_by("id").values_list("username", "id")
     return dict(rows)
@@ -95,12 +101,15 @@ def plan_histories(size: Size, user_ids: dict[str, int]) -> list[History]:
     Everyone else shares the rest of the impressions, each scattered from a different
     starting rank."""
     n = size.artworks
+    heavy = min(size.heavy_seen, n)
     special = [
         History(user_ids["typical"], size.typical_seen, max(1, n // size.typical_seen), 1),
-        History(user_ids["heavy"], min(size.heavy_seen, n), 1, 1),
+        History(user_ids["heavy"], heavy, 1, 1),
+        History(user_ids["heavy-holes"], heavy, 1, 1),
+        History(user_ids["heavy-no-span"], heavy, 1, 1),
         History(user_ids["rerun"], n, 1, 1),
     ]
-    others = [uid for name, uid in user_ids.items() if name not in ROLES]
+    others = [uid for name, uid in user_ids.items() if name not in ROLES + STATES]
     left = max(0, size.impressions - sum(h.count for h in special))
     histories = list(special)
     for position, uid in enumerate(others):
@@ -170,18 +179,43 @@ def indexes_dropped(table: str) -> Iterator[None]:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
-def grow_spans(histories: list[History], now: datetime) -> int:
-    """Build each user's seen span the way the app does after a batch (``record_impressions``
-    calls ``grow_seen_span``): the bulk load bypassed it. Seeded with the newest artwork
-    the user has seen, it walks down their history once."""
-    User = get_user_model()
-    users = User.objects.in_bulk([h.user_id for h in histories])
-    grown = 0
+def first_batches(histories: list[History], users: dict[int, object], now: datetime) -> None:
+    """The bulk load wrote history behind ``record_impressions``' back, as a backfill or an
+    import would: each measured user (but the one left without) then sends the batch a
+    screen sends next, the newest artwork they saw, and the app grows their span from it
+    (``grow_seen_span`` walks their whole run once, as the app does)."""
     for history in histories:
-        seed = artwork_id(history.offset)
-        if grow_seen_span(users[history.user_id], now=now, seen_ids=[seed]) is not None:
-            grown += 1
-    return grown
+        user = users[history.user_id]
+        if user.username in ROLES + ("heavy-holes",):
+            record_impressions(user=user, artwork_ids=[artwork_id(history.offset)], now=now)
+
+
+def make_holes(user, size: Size) -> Artwork:
+    """An operator's writes inside the heavy user's span: an artwork made earlier, private,
+    published with a bulk update (a moderation queue), and one impression deleted in the
+    admin. The database records both as holes of the span. Returns the artwork published
+    (a hole in every span around it)."""
+    middle = Artwork.objects.get(pk=artwork_id(size.heavy_seen // 2))
+    late = Artwork.objects.create(
+        title="Published late",
+        image="bench/art.svg",
+        is_public=False,
+        created_at=middle.created_at - timedelta(microseconds=1),
+    )
+    Artwork.objects.filter(pk=late.pk).update(is_public=True)
+    Impression.objects.get(user=user, artwork_id=artwork_id(size.heavy_seen * 2 // 3)).delete()
+    return late
+
+
+def backfill(user, size: Size) -> None:
+    """The backfilled user: every artwork is legacy (the cutover is now), so the backfill
+    marks the whole pool seen, through the service the command and the admin call."""
+    backfill_impressions(
+        users=get_user_model().objects.filter(pk=user.pk),
+        trigger=Backfill.Trigger.COMMAND,
+        cutover=timezone.now(),
+        batch_size=max(1000, size.artworks // 20),
+    )
 
 
 def analyze() -> None:
@@ -209,20 +243,29 @@ def load(size: Size, *, clock=None) -> Loaded:
         impressions = _insert_impressions(histories, now)
     seconds["impressions (and their indexes)"] = clock() - started
 
+    User = get_user_model()
+    users = User.objects.in_bulk(list(user_ids.values()))
     started = clock()
-    spans = grow_spans(histories, now)
-    seconds["seen spans"] = clock() - started
+    first_batches(histories, users, now)
+    late = make_holes(users[user_ids["heavy-holes"]], size)
+    for role in ("heavy", "rerun"):  # they see it next, and are whole again
+        record_impressions(user=users[user_ids[role]], artwork_ids=[late.pk], now=now)
+    seconds["first batches (seen spans) and holes"] = clock() - started
+
+    started = clock()
+    backfill(users[user_ids["backfilled"]], size)
+    seconds["backfill of one user"] = clock() - started
 
     started = clock()
     analyze()
     seconds["VACUUM ANALYZE"] = clock() - started
 
-    users = get_user_model().objects.in_bulk([user_ids[r] for r in ROLES])
     return Loaded(
         size=size,
         now=now,
-        users={r: users[user_ids[r]] for r in ROLES},
+        users={r: users[user_ids[r]] for r in ROLES + STATES},
         impressions=impressions,
-        spans=spans,
+        spans=SeenSpan.objects.count(),
+        holes=SpanHole.objects.count(),
         seconds=seconds,
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from bench import data, database, machine, prose
 from bench.context import Context
 from bench.report import Row, render
-from bench.rows import backfill, feed, ingest, page, requests
+from bench.rows import backfill, feed, ingest, page, requests, weeks
 from bench.server import running
 from bench.sizes import Size
 
@@ -29,7 +29,8 @@ def _sizes(context: Context, seconds: float) -> list[list[str]]:
         ["heavy user: the newest artworks seen within the cooldown", f"{size.heavy_seen:,}"],
         ["typical user: artworks seen, scattered over the pool", f"{size.typical_seen:,}"],
         ["rerun user: artworks seen within the cooldown", f"{size.artworks:,} (all)"],
-        ["seen spans built with `grow_seen_span`", f"{loaded.spans:,}"],
+        ["seen spans (grown by a first batch, or by the backfill)", f"{loaded.spans:,}"],
+        ["holes in them (an artwork published inside, an impression deleted)", f"{loaded.holes:,}"],
         ["backfill: legacy pairs (and a tenth of them)", f"{size.legacy_pairs:,}"],
     ]
     lines += [[f"load: {step}", f"{s:.1f} s"] for step, s in loaded.seconds.items()]
@@ -60,6 +61,9 @@ def run_all(*, size: Size, database_url: str, log: Callable[[str], None]) -> str
         rows[5] = page.run(context, server)
     log("4. Backfill…")
     rows[4] = backfill.run(context)
+    # Last: its artworks lie in the future of every other row's clock.
+    log("6. Weeks of use…")
+    rows[6] = weeks.run(context)
     ordered = [rows[n] for n in sorted(rows)]
     for row in ordered:
         for goal in row.goals:

@@ -18,6 +18,8 @@ class Size:
     ingest_batches: int  # 200-id batches through the endpoint, and the same raw
     legacy_pairs: int  # backfill: (user, legacy artwork) pairs of the large run
     legacy_users: int  # ... spread over this many users; the small run has a tenth of them
+    simulated_days: int  # weeks of use: days one screen watches, a frame a minute
+    arrivals_per_day: int  # ... while the pool grows by this many artworks a day
 
 
 FULL = Size(
@@ -32,6 +34,8 @@ FULL = Size(
     ingest_batches=100,
     legacy_pairs=1_000_000,
     legacy_users=200,
+    simulated_days=14,
+    arrivals_per_day=300,
 )
 
 SMALL = Size(
@@ -46,13 +50,15 @@ SMALL = Size(
     ingest_batches=40,
     legacy_pairs=100_000,
     legacy_users=100,
+    simulated_days=14,
+    arrivals_per_day=300,
 )
 
 # For the test that the bench code runs: seconds, not minutes.
 TINY = Size(
     name="tiny",
     artworks=400,
-    users=6,
+    users=10,
     impressions=900,
     heavy_seen=150,
     typical_seen=20,
@@ -61,4 +67,6 @@ TINY = Size(
     ingest_batches=2,
     legacy_pairs=200,
     legacy_users=10,
+    simulated_days=1,
+    arrivals_per_day=50,
 )

@@ -51,12 +51,14 @@ class Frame:
         return REASONS[self.lane]
 
 
-def _candidates(
-    user: AbstractBaseUser, now: datetime, want: int, *, restarting_screen: str | None = None
+def candidates(
+    user: AbstractBaseUser, *, now: datetime, want: int, besides: str | None = None
 ) -> list[Frame]:
-    """Up to ``want`` frames: the fresh and unseen lanes, or else the rerun lane."""
-    found = first_lanes(user, now=now, want=want, besides=restarting_screen) or rerun_lane(
-        user, now=now, want=want, besides=restarting_screen
+    """Up to ``want`` frames the feed would hand out, in order, without leasing them: the
+    fresh and unseen lanes, or else the rerun lane. ``besides``: a screen starting over,
+    whose own leases do not hold its frames back."""
+    found = first_lanes(user, now=now, want=want, besides=besides) or rerun_lane(
+        user, now=now, want=want, besides=besides
     )
     return [Frame(artwork, lane) for lane, artwork in found[:want]]
 
@@ -79,14 +81,12 @@ def next_frames(
     """
     now = now or timezone.now()
     until = now + (dwell or settings.ARTFEED_DWELL) + LEASE_SLACK
-    candidates = _candidates(
-        user, now, limit + SPARE, restarting_screen=screen if restart else None
-    )
+    found = candidates(user, now=now, want=limit + SPARE, besides=screen if restart else None)
     frames: list[Frame] = []
     with transaction.atomic():
         release_expired(user, now=now)
         # Claim what we need; dip into the spares only if another screen won some.
-        remaining = candidates
+        remaining = found
         while remaining and len(frames) < limit:
             batch, remaining = remaining[: limit - len(frames)], remaining[limit - len(frames) :]
             won = claim(

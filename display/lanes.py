@@ -8,13 +8,15 @@ Portable to SQLite and PostgreSQL.
 
 ``first_lanes`` reads the fresh lane and the unseen lane in one go. The unseen lane
 searches above and below the user's seen span (``impressions.spans``), looked up in the
-same statement, so the rows inside the span, however many, are never visited. Each
+same statement, and inside it only the span's holes, so the rows inside the span,
+however many, are never visited. The span is trusted only where its artworks were
+created after the cooldown's start (``impressions.models.SeenSpan`` says why). Each
 branch stops after ``want`` rows; the caller takes them in lane order.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -24,14 +26,12 @@ from django.db import connection
 from artfeed.models import Artwork
 from artfeed.sql import columns, fetch_rows, from_rows
 from display.models import Lease, Vote
-from impressions.models import Impression, SeenSpan
+from impressions.spans import span_tables
 
 
 def _tables() -> dict[str, str]:
     return {
-        "artwork": Artwork._meta.db_table,
-        "impression": Impression._meta.db_table,
-        "span": SeenSpan._meta.db_table,
+        **span_tables(),
         "vote": Vote._meta.db_table,
         "lease": Lease._meta.db_table,
         "columns": columns(Artwork, "a"),
@@ -52,10 +52,17 @@ _AVAILABLE = """(a.is_public OR a.created_by_id = %s)
 _NOT_SEEN_RECENTLY = """NOT EXISTS (SELECT 1 FROM {impression} i
                     WHERE i.user_id = %s AND i.artwork_id = a.id AND i.viewed_at > %s)"""
 
-# The span's bound, or the pool's start when the user has no valid span: then "above"
-# is the whole pool and "below" is empty. Parameters: user, cutoff, pool start.
-_SPAN = """COALESCE((SELECT s.{edge} FROM {span} s
-                     WHERE s.user_id = %s AND s.seen_since > %s), %s)"""
+# The span's newest edge, or the pool's start when the user has no span: "above" is then
+# the whole pool. Parameters: user, pool start.
+_ABOVE = "COALESCE((SELECT s.newest FROM {span} s WHERE s.user_id = %s), %s)"
+# Where the trusted part of the span starts: its oldest edge, or, when that lies before
+# the cooldown's start, just after it (a view at or after creation proves a recent view
+# only for artworks created since). With no span, the pool's start: "below" is empty.
+# Parameters: cutoff, just after the cutoff, user, pool start.
+_BELOW = """COALESCE((SELECT CASE WHEN s.oldest > %s THEN s.oldest ELSE %s END
+                     FROM {span} s WHERE s.user_id = %s), %s)"""
+# The holes of the span (one found above or below too is deduplicated). Parameter: user.
+_HOLES = "a.id IN (SELECT h.artwork_id FROM {hole} h WHERE h.user_id = %s)"
 
 
 # The LIMIT is written into the statement, not bound: a prepared statement's generic plan
@@ -63,8 +70,8 @@ _SPAN = """COALESCE((SELECT s.{edge} FROM {span} s
 # anti-join over the whole pool instead of a short index walk.
 @cache
 def _first_lanes_sql(want: int) -> str:
-    unseen = f"""SELECT {{branch}} AS branch, {{columns}} FROM {{artwork}} a
-        WHERE a.created_at > %s AND a.created_at {{compare}} {_SPAN}
+    unseen = f"""SELECT 1 AS branch, {{columns}} FROM {{artwork}} a
+        WHERE a.created_at > %s AND {{where}}
         AND {_NOT_SEEN_RECENTLY} AND {_AVAILABLE}
         ORDER BY a.created_at DESC LIMIT {want}"""
     fresh = f"""SELECT 0 AS branch, {{columns}} FROM {{artwork}} a
@@ -75,8 +82,9 @@ def _first_lanes_sql(want: int) -> str:
         ORDER BY a.created_at DESC LIMIT {want}"""
     branches = [
         fresh,
-        unseen.replace("{branch}", "1").replace("{compare}", ">").replace("{edge}", "newest"),
-        unseen.replace("{branch}", "2").replace("{compare}", "<").replace("{edge}", "oldest"),
+        unseen.replace("{where}", f"a.created_at > {_ABOVE}"),
+        unseen.replace("{where}", _HOLES),
+        unseen.replace("{where}", f"a.created_at < {_BELOW}"),
     ]
     parts = [f"SELECT * FROM ({b}) AS lane{n}" for n, b in enumerate(branches)]
     return (" UNION ALL ".join(parts) + " ORDER BY branch, created_at DESC").format(
@@ -125,11 +133,15 @@ def first_lanes_statement(
     uid = user.pk
     moment = _moment(now)
     cutoff = _moment(now - settings.ARTFEED_COOLDOWN)
+    just_after = _moment(now - settings.ARTFEED_COOLDOWN + timedelta(microseconds=1))
     pool_start = _moment(now - settings.ARTFEED_POOL_MAX_AGE)
     available = [uid, uid, uid, moment, besides or ""]
     fresh = [uid, moment, uid, *available]
-    unseen = [pool_start, uid, cutoff, pool_start, uid, cutoff, *available]
-    return _first_lanes_sql(want), [*fresh, *unseen, *unseen]
+    rest = [uid, cutoff, *available]
+    above = [pool_start, uid, pool_start, *rest]
+    holes = [pool_start, uid, *rest]
+    below = [pool_start, cutoff, just_after, uid, pool_start, *rest]
+    return _first_lanes_sql(want), [*fresh, *above, *holes, *below]
 
 
 def first_lanes(
@@ -139,7 +151,7 @@ def first_lanes(
     newest first, as (lane, artwork) pairs with no artwork twice. ``besides``: a screen
     starting over, whose own leases do not hold its frames back."""
     rows = fetch_rows(*first_lanes_statement(user, now=now, want=want, besides=besides))
-    return _dedupe(rows, {0: "fresh", 1: "unseen", 2: "unseen"}, skip=1)
+    return _dedupe(rows, {0: "fresh", 1: "unseen"}, skip=1)
 
 
 def rerun_lane(

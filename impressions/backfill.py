@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from artfeed.models import Artwork, ArtworkQuerySet
 from impressions.models import Backfill, Impression
+from impressions.spans import seed_seen_span
 
 DEFAULT_BATCH_SIZE = 1000
 
@@ -158,6 +159,8 @@ def backfill_impressions(
             if progress is not None:
                 username = user.get_username()
                 progress(BackfillProgress(username, number, user_count, done, expected))
+        if run.rows_inserted and not dry_run:
+            _seed_span(user, cutover=cutover)
         rows += run.rows_inserted
     return BackfillResult(
         cutover=cutover,
@@ -167,6 +170,15 @@ def backfill_impressions(
         rows=rows,
         seconds=time.monotonic() - started,
     )
+
+
+def _seed_span(user: AbstractUser, *, cutover: datetime) -> None:
+    """Start the user's seen span over what the backfill marked seen, so that their very
+    first frame skips it instead of probing it (``impressions.spans``)."""
+    legacy = Artwork.objects.visible_to(user).filter(created_at__lt=cutover)
+    seed = legacy.order_by("-created_at").values("pk")[:1]
+    for row in seed:
+        seed_seen_span(user, artwork_id=row["pk"])
 
 
 def _backfill_user(run: Backfill, *, batch_size: int) -> Iterator[tuple[int, int]]:

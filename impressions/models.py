@@ -49,11 +49,23 @@ class Impression(models.Model):
 class SeenSpan(models.Model):
     """A summary that keeps the feed's cost independent of a user's history.
 
-    It asserts: every artwork visible to ``user`` with ``oldest <= created_at <= newest``
-    has an impression by them viewed at ``seen_since`` or later. While
-    ``seen_since + ARTFEED_COOLDOWN`` lies in the future, the feed can jump over the
-    whole span instead of probing each seen artwork. ``record_impressions`` grows it as
-    frames are seen; deleting impressions must delete it (see ``forget_seen_span``).
+    **Invariant.** Every artwork visible to ``user`` with ``oldest <= created_at <=
+    newest`` either has an impression by ``user`` viewed at or after its ``created_at``,
+    or is listed in ``SpanHole`` for ``user``. The feed therefore searches above and below
+    the span and, inside it, only the holes; of the span it trusts only the part created
+    after the cooldown's start (a view at or after creation is then within the cooldown),
+    so the span never expires and a change of ``ARTFEED_COOLDOWN`` or
+    ``ARTFEED_POOL_MAX_AGE`` needs nothing done.
+
+    **Invalidation.** Only two kinds of write can break the invariant, and the database
+    itself answers both, whatever issued them (the ORM, a bulk ``QuerySet.update``, raw
+    SQL, another process): triggers installed by migration ``0003_seen_span_holes``
+    (``impressions.triggers``) record a hole when an artwork becomes visible inside a span
+    (inserted with an older ``created_at``, published, its creator or ``created_at``
+    changed) and when an impression inside a span is deleted or loses its view. Removals
+    (unpublishing, deleting an artwork) cannot break it. ``record_impressions`` grows
+    the span at its edges (``impressions.spans.grow_seen_span``) and drops the holes that
+    are seen again or gone. Deleting a span deletes its holes (a trigger too).
     """
 
     user = models.OneToOneField(
@@ -61,15 +73,38 @@ class SeenSpan(models.Model):
     )
     oldest = models.DateTimeField()
     newest = models.DateTimeField()
-    seen_since = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(oldest__lte=F("newest")), name="seen_span_ordered"),
         ]
+        # The triggers look up the spans that cover an artwork's created_at: new artworks
+        # lie above every span, so this range is empty for them.
+        indexes = [models.Index(fields=["newest"], name="seen_span_newest")]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.oldest:%Y-%m-%d %H:%M} … {self.newest:%Y-%m-%d %H:%M}"
+
+
+class SpanHole(models.Model):
+    """An artwork inside ``user``'s seen span that may be unseen (see ``SeenSpan``).
+
+    Written by database triggers only, so its columns are plain values, not foreign keys:
+    a trigger may record a hole for an artwork or a user being deleted in the same
+    transaction. A hole only makes the feed look at an artwork (it checks everything
+    again), so a stale one costs a probe, never a wrong frame.
+    """
+
+    user_id = models.BigIntegerField()
+    artwork_id = models.UUIDField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "artwork_id"], name="span_hole_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.artwork_id}"
 
 
 class Backfill(models.Model):

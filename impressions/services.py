@@ -16,7 +16,7 @@ from artfeed.models import Artwork
 from artfeed.sql import fetch_rows
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
-from impressions.spans import forget_seen_span, grow_seen_span
+from impressions.spans import forget_seen_span, grow_seen_span, hold_span_lock
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,10 @@ def record_impressions(
     if not distinct:
         return RecordedBatch(attempted=0)
     with transaction.atomic():
+        hold_span_lock()  # before any row is written: see impressions.spans
         written = _upsert_visible(user, distinct, now)
         if written:
-            grow_seen_span(user, now=now, seen_ids=written)
+            grow_seen_span(user, seen_ids=written)
     written_set = set(written)
     batch = RecordedBatch(
         attempted=len(distinct),
@@ -109,7 +110,8 @@ def reset_seen(*, users: QuerySet[AbstractBaseUser]) -> int:
     backfilled) and their seen spans, so the whole visible pool is unseen to them again.
     Backfill rows stay: they are the audit log. Returns the impressions deleted."""
     with transaction.atomic():
-        deleted, _ = Impression.objects.filter(user__in=users).delete()
+        # The spans first: deleting impressions inside a span records holes in it.
         for user in users:
             forget_seen_span(user)
+        deleted, _ = Impression.objects.filter(user__in=users).delete()
     return deleted

@@ -185,11 +185,6 @@ class TestScreensFollowAtOnce:
         ]  # fmt: skip
         assert [a.title for a in self.unseen(halfway)] == ["pool 3", "hidden", "pool 4", "pool 5"]
 
-    @pytest.mark.xfail(
-        strict=False,
-        reason="known feed defect: an artwork made visible inside a user's seen span is "
-        "jumped over by the unseen lane (fixed by the feed's own issue)",
-    )
     def test_a_published_artwork_inside_a_seen_span_reaches_the_unseen_lane_at_once(
         self, admin_client, pool
     ):

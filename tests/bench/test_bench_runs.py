@@ -7,10 +7,11 @@ from django.db import connection
 from django.utils import timezone
 
 from bench import data
+from bench.context import Context
 from bench.report import render
-from bench.rows import backfill
+from bench.rows import backfill, weeks
 from bench.sizes import TINY
-from display.feed import _candidates
+from display.feed import candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -24,21 +25,42 @@ def loaded():
 
 def test_the_data_set_has_the_sizes_asked_for(loaded):
     assert loaded.impressions == TINY.impressions
-    assert loaded.users["heavy"].impressions.count() == TINY.heavy_seen
+    # The newest it has seen, and the artwork published late inside them (bench.data).
+    assert loaded.users["heavy"].impressions.count() == TINY.heavy_seen + 1
     assert loaded.users["new"].impressions.count() == 0
 
 
 def test_each_measured_user_lands_in_the_lane_the_bench_says(loaded):
     now = timezone.now()
-    lanes = {role: _candidates(loaded.users[role], now, 1)[0].lane for role in data.ROLES}
+    lanes = {role: candidates(loaded.users[role], now=now, want=1)[0].lane for role in data.ROLES}
 
     assert lanes == {"new": "unseen", "typical": "unseen", "heavy": "unseen", "rerun": "rerun"}
 
 
 def test_the_heavy_user_gets_the_first_artwork_below_what_they_have_seen(loaded):
-    frame = _candidates(loaded.users["heavy"], timezone.now(), 1)[0]
+    frame = candidates(loaded.users["heavy"], now=timezone.now(), want=1)[0]
 
     assert frame.artwork.pk == data.artwork_id(TINY.heavy_seen + 1)
+
+
+def test_every_heavy_state_gets_its_frame_from_the_lane_the_bench_says(loaded):
+    now = timezone.now()
+    lanes = {s: candidates(loaded.users[s], now=now, want=1)[0].lane for s in data.STATES}
+
+    assert lanes == {"heavy-holes": "unseen", "heavy-no-span": "unseen", "backfilled": "rerun"}
+
+
+def test_the_published_artwork_is_the_holed_users_next_frame(loaded):
+    frame = candidates(loaded.users["heavy-holes"], now=timezone.now(), want=1)[0]
+
+    assert frame.artwork.title == "Published late"
+
+
+def test_weeks_of_use_reports_each_simulated_day(loaded):
+    row = weeks.run(Context(size=TINY, database_url="", loaded=loaded), frames_a_day=60)
+
+    assert [line[0] for line in row.table[1:]] == [str(d + 1) for d in range(TINY.simulated_days)]
+    assert all(goal.holds is not None for goal in row.goals)
 
 
 def test_without_the_backfill_command_the_report_says_so(monkeypatch):
