@@ -94,7 +94,8 @@ def display_stats(*, user: AbstractBaseUser, now: datetime | None = None) -> Dis
     now = now or timezone.now()
     screens = _screens_of(user)[:SCREENS]
     recent = (
-        Impression.objects.filter(user=user, source=Impression.Source.DISPLAYED)
+        Impression.objects.filter(user=user)
+        .exclude(source=Impression.Source.BACKFILL)
         .select_related("artwork")
         .order_by("-viewed_at")[:RECENT_FRAMES]
     )

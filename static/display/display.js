@@ -17,7 +17,14 @@ const FLUSH_WAIT_MS = 5000;
 // A stable id for this device: the URL's ?screen= wins (a kiosk URL configures its
 // frame), then what this browser already used, then the name the server suggested.
 const SCREEN_STORE = "artfeed.screen";
-const fromUrl = new URL(location.href).searchParams.get("screen");
+const here = new URL(location.href);
+const fromUrl = here.searchParams.get("screen");
+// ?shown= is how a page without JavaScript reports its frame (display/reloads.py); this
+// page reports through the recorder, so a reload of it must not report again.
+if (here.searchParams.has("shown")) {
+  here.searchParams.delete("shown");
+  history.replaceState(history.state, "", here);
+}
 const screen = fromUrl || localStorage.getItem(SCREEN_STORE) || body.dataset.screen;
 localStorage.setItem(SCREEN_STORE, screen);
 document.cookie = `artfeed_screen=${encodeURIComponent(screen)}; path=/; max-age=31536000; samesite=lax`;
