@@ -92,6 +92,9 @@ class Screen(models.Model):
     recoveries = models.PositiveIntegerField(default=0, db_default=0)
     last_recovery_at = models.DateTimeField(null=True, blank=True)
     last_recovery = models.CharField(max_length=400, blank=True, default="", db_default="")
+    # Why the screen cannot hold a Screen Wake Lock (display.wakelock), so the device may
+    # dim and lock it; empty while it holds one (or has never said).
+    wake_lock_problem = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

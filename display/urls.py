@@ -22,4 +22,5 @@ urlpatterns = [
     path("frame/<uuid:pk>/", views_live.frame, name="frame"),
     path("recoveries/", views_recoveries.recoveries, name="recoveries"),
     path("preferences/", views_preferences.preferences, name="preferences"),
+    path("wake-lock/", views_recoveries.wake_lock, name="wake-lock"),
 ]

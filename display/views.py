@@ -34,7 +34,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     if shown:
         record_reloaded_frame(user=request.user, screen=screen, artwork_id=shown, now=now)
-    Screen.record_opening(user=request.user, screen=screen, now=now)
+    row = Screen.record_opening(user=request.user, screen=screen, now=now)
     frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell, now=now, restart=True)
     response = render(
         request,
@@ -47,6 +47,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
             "release": current_release(),
             "dynamic_min_interval_s": int(settings.ARTFEED_DYNAMIC_MIN_INTERVAL.total_seconds()),
+            "wake_lock_problem": row.wake_lock_problem,
         },
     )
     response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")

@@ -38,6 +38,18 @@ def a_dwell_passes(key: str = "eink") -> None:
     )
 
 
+def frames_over(client, reloads: int) -> list[str]:
+    """The frames a page without JavaScript shows: opened, then reloaded after each dwell
+    naming the frame it showed."""
+    response = client.get(f"/display/?screen=eink&dwell={DWELL}")
+    seen = [shown(response)]
+    for _ in range(reloads):
+        a_dwell_passes()
+        response = client.get(f"/display/?screen=eink&dwell={DWELL}&shown={seen[-1]}")
+        seen.append(shown(response))
+    return seen
+
+
 def test_the_refresh_names_the_frame_and_keeps_the_screen_settings(alice_client):
     art = ArtworkFactory()
 
@@ -56,13 +68,8 @@ def test_the_empty_state_reloads_without_naming_a_frame(alice_client):
 
 def test_reloads_advance_through_the_lanes_recording_each_frame_once(alice_client, user):
     arts = [ArtworkFactory(created_at=timezone.now() - timedelta(minutes=i)) for i in range(4)]
-    response = alice_client.get(f"/display/?screen=eink&dwell={DWELL}")
-    seen = [shown(response)]
 
-    for _ in range(3):
-        a_dwell_passes()
-        response = alice_client.get(f"/display/?screen=eink&dwell={DWELL}&shown={seen[-1]}")
-        seen.append(shown(response))
+    seen = frames_over(alice_client, 3)
 
     assert seen == [str(art.pk) for art in arts]  # unseen lane: newest first
     rows = Impression.objects.filter(user=user)
@@ -73,12 +80,8 @@ def test_reloads_advance_through_the_lanes_recording_each_frame_once(alice_clien
 def test_when_all_is_seen_the_reload_shows_the_least_recently_seen(alice_client, user):
     newer = ArtworkFactory(created_at=timezone.now() - timedelta(minutes=1))
     older = ArtworkFactory(created_at=timezone.now() - timedelta(minutes=2))
-    response = alice_client.get(f"/display/?screen=eink&dwell={DWELL}")
-    seen = [shown(response)]
-    for _ in range(2):
-        a_dwell_passes()
-        response = alice_client.get(f"/display/?screen=eink&dwell={DWELL}&shown={seen[-1]}")
-        seen.append(shown(response))
+
+    seen = frames_over(alice_client, 2)
 
     # Both were seen once: the rerun lane brings back the one seen longest ago.
     assert seen == [str(newer.pk), str(older.pk), str(newer.pk)]
