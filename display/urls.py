@@ -4,6 +4,7 @@ from django.urls import path
 
 from display import (
     views,
+    views_app,
     views_generate,
     views_live,
     views_preferences,
@@ -23,4 +24,5 @@ urlpatterns = [
     path("recoveries/", views_recoveries.recoveries, name="recoveries"),
     path("preferences/", views_preferences.preferences, name="preferences"),
     path("wake-lock/", views_recoveries.wake_lock, name="wake-lock"),
+    path("manifest.webmanifest", views_app.manifest, name="manifest"),
 ]

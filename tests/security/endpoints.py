@@ -101,6 +101,16 @@ ENDPOINTS = [
     Endpoint(
         "artworks/<uuid:pk>/vote/", ("POST",), "user", writes=True, api=True, body='{"value": 1}'
     ),
+    Endpoint(
+        "display/wake-lock/",
+        ("POST",),
+        "user",
+        writes=True,
+        api=True,
+        body='{"screen": "hall", "problem": "NotAllowedError: denied"}',
+    ),
+    # Browsers fetch a manifest without cookies; it names no one.
+    Endpoint("display/manifest.webmanifest", ("GET", "HEAD"), "anyone"),
 ]
 
 # Django's admin is its own (its state changes are POST with CSRF); it is checked
