@@ -58,6 +58,7 @@ class ScreenStatus(ScreenNow):
             show_clock=self.screen.show_clock,
             show_info=self.screen.show_info,
             dynamic=self.screen.dynamic,
+            sleep=self.screen.sleep or None,
         )
 
     @property

@@ -18,6 +18,7 @@ urlpatterns = [
     path("next/", views.next_frame, name="next"),
     path("stats/", views.stats, name="stats"),
     path("screens/", views_screens.screens, name="screens"),
+    path("screens/sleep/", views_screens.set_sleep, name="screen-sleep"),
     path("generate/", views_generate.generate, name="generate"),
     path("stream/", views_live.stream, name="stream"),
     path("frame/<uuid:pk>/", views_live.frame, name="frame"),

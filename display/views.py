@@ -48,6 +48,7 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             "release": current_release(),
             "dynamic_min_interval_s": int(settings.ARTFEED_DYNAMIC_MIN_INTERVAL.total_seconds()),
             "wake_lock_problem": row.wake_lock_problem,
+            "sleep": row.sleep,
         },
     )
     response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from artfeed.web.bodies import BadBody, Text, read_body
+from display.models import Screen
+from display.screens import NO_SLEEP, BadScreenSettings, screen_settings
 from display.stats import user_screens
 from display.views import HtmxHttpRequest
 
@@ -18,3 +21,27 @@ def screens(request: HtmxHttpRequest) -> HttpResponse:
     shows, its settings and its kiosk URL. The page refreshes its ``live`` partial."""
     template = "display/screens.html#live" if request.htmx else "display/screens.html"
     return render(request, template, {"screens": user_screens(user=request.user)})
+
+
+SLEEP_FIELDS = {
+    "screen": Text(required=True, message="screen is required: the name of the screen to set."),
+    "sleep": Text(default=""),
+}
+
+
+@require_POST
+@login_required
+def set_sleep(request: HtmxHttpRequest) -> HttpResponse:
+    """``POST /display/screens/sleep/`` (the screens page's form): ``screen`` and its
+    ``sleep`` period (empty or ``off`` for none). The screen follows it from its next load;
+    its URL's own ``?sleep=``, when it has one, wins there."""
+    try:
+        options = screen_settings(request, read_body(request, SLEEP_FIELDS))
+    except BadBody as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain")
+    except BadScreenSettings as error:
+        return HttpResponseBadRequest(str(error))
+    sleep = "" if options.sleep in (None, NO_SLEEP) else options.sleep
+    if not Screen.objects.filter(user=request.user, key=options.key).update(sleep=sleep):
+        return HttpResponseNotFound(f"You have no screen named {options.key!r}.")
+    return redirect("display:screens", permanent=False)

@@ -32,6 +32,7 @@ body.dataset.screen = screen; // what generate.js and live.js send as this scree
 
 let timer = null;
 let paused = false;
+let asleep = false; // the nightly sleep (sleep.js): no frame is asked for
 let fetching = false;
 let stale = false; // the staged frame was dropped: fetch again at once
 let abandon = null; // while a staged frame decodes: gives up on it
@@ -42,7 +43,7 @@ let pinnedUntil = 0;
 function schedule(delay = dwellMs) {
   clearTimeout(timer);
   delay = Math.max(delay, pinnedUntil - Date.now());
-  if (!paused) timer = setTimeout(fetchNext, delay);
+  if (!paused && !asleep) timer = setTimeout(fetchNext, delay);
 }
 
 async function pinReleased() {
@@ -53,7 +54,7 @@ async function pinReleased() {
 
 async function fetchNext() {
   clearTimeout(timer);
-  if (fetching) return;
+  if (fetching || asleep) return;
   fetching = true;
   await impressionsSent();
   htmx.trigger(body, "artfeedNext");
@@ -218,6 +219,17 @@ function skip() {
   fetchNext();
 }
 document.addEventListener("artfeed:skip", skip);
+
+// The nightly sleep (sleep.js): nothing is asked for until it wakes, then a fresh frame
+// at once (the one on screen has been there all night).
+document.addEventListener("artfeed:sleep", () => {
+  asleep = true;
+  clearTimeout(timer);
+});
+document.addEventListener("artfeed:wake", () => {
+  asleep = false;
+  skip();
+});
 
 // The watchdog (upkeep.js) saw no frame for several dwells: whatever holds the loop (a
 // request that never ends, an image that never decodes, a handler that threw halfway)

@@ -78,6 +78,7 @@ ENDPOINTS = [
         api=True,
         body='{"styles": ["waves"], "looks": []}',
     ),
+    Endpoint("display/screens/sleep/", ("POST",), "user", writes=True),
     Endpoint("metrics", ("GET",), "staff", api=True),
     Endpoint(
         "display/generate/",
