@@ -26,4 +26,5 @@ urlpatterns = [
     path("preferences/", views_preferences.preferences, name="preferences"),
     path("wake-lock/", views_recoveries.wake_lock, name="wake-lock"),
     path("manifest.webmanifest", views_app.manifest, name="manifest"),
+    path("service-worker.js", views_app.service_worker, name="service-worker"),
 ]

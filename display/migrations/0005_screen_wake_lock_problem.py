@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('display', '0004_screen_recoveries'),
+        ("display", "0004_screen_recoveries"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='screen',
-            name='wake_lock_problem',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200),
+            model_name="screen",
+            name="wake_lock_problem",
+            field=models.CharField(blank=True, db_default="", default="", max_length=200),
         ),
     ]

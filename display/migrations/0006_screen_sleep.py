@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('display', '0005_screen_wake_lock_problem'),
+        ("display", "0005_screen_wake_lock_problem"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='screen',
-            name='sleep',
-            field=models.CharField(blank=True, db_default='', default='', max_length=11),
+            model_name="screen",
+            name="sleep",
+            field=models.CharField(blank=True, db_default="", default="", max_length=11),
         ),
     ]

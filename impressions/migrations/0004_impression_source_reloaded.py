@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('impressions', '0002_backfill_run_permission'),
+        ("impressions", "0002_backfill_run_permission"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='impression',
-            name='source',
-            field=models.CharField(choices=[('displayed', 'Displayed'), ('reloaded', 'Displayed (reload)'), ('backfill', 'Backfill')], default='displayed', max_length=10),
+            model_name="impression",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("displayed", "Displayed"),
+                    ("reloaded", "Displayed (reload)"),
+                    ("backfill", "Backfill"),
+                ],
+                default="displayed",
+                max_length=10,
+            ),
         ),
     ]

@@ -69,9 +69,7 @@ def test_a_screen_without_one_does_not(alice_client):
     assert "/static/display/sleep." not in html
 
 
-def test_the_period_set_on_the_screens_page_holds_until_the_url_says_otherwise(
-    alice_client, user
-):
+def test_the_period_set_on_the_screens_page_holds_until_the_url_says_otherwise(alice_client, user):
     alice_client.get("/display/?screen=hall")
 
     response = alice_client.post(SET_URL, {"screen": "hall", "sleep": "22:30-06:45"})

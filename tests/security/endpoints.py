@@ -112,6 +112,8 @@ ENDPOINTS = [
     ),
     # Browsers fetch a manifest without cookies; it names no one.
     Endpoint("display/manifest.webmanifest", ("GET", "HEAD"), "anyone"),
+    # A service worker script: the release and the static files' names, nothing else.
+    Endpoint("display/service-worker.js", ("GET", "HEAD"), "anyone"),
 ]
 
 # Django's admin is its own (its state changes are POST with CSRF); it is checked
