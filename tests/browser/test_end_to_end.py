@@ -258,3 +258,46 @@ def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(
         time.sleep(0.1)
     assert set(down) <= recorded <= shown
     assert {str(art.pk) for art in pool} - shown  # some were never shown, nor recorded
+
+
+def test_a_reload_while_the_server_is_down_opens_on_saved_frames(
+    start_asgi_server, viewer, browser_page
+):
+    """The power blinks during an outage: the reloaded page comes from the display's
+    service worker, with the frames it saved, and the feed resumes with the server."""
+    pool = coloured_pool(10)
+    server = start_asgi_server(ARTFEED_VIEWABLE_MS="1000")
+    page = browser_page
+    page.context.add_init_script(SHOWN_LOG)
+    open_display(page, server, dwell=3)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    before = {art for art, _ in shown_log(page)}
+    page.reload()  # now the worker has kept the page
+    page.wait_for_function("() => window.shownLog.length >= 3", timeout=15_000)
+    before |= {art for art, _ in shown_log(page)} | {shown_id(page)}
+
+    server.stop()
+    page.reload()
+    page.wait_for_selector("body.offline .offline-mark", timeout=10_000)
+    page.wait_for_function(
+        "() => window.shownLog.filter(([, offline]) => offline).length >= 2", timeout=15_000
+    )
+    down = [art for art, offline in shown_log(page) if offline]
+    assert set(down) <= before
+
+    server.start()
+    page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
+    mark = len(shown_log(page))
+    page.wait_for_function(
+        f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
+    )
+    shown = before | {art for art, _ in shown_log(page)}
+    stood = set(down[:-1])  # each of these stood a whole dwell
+    for _ in range(100):  # the views queued while the server was down arrive
+        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
+        if recorded >= stood:
+            break
+        time.sleep(0.1)
+    assert stood <= recorded <= shown
+    assert {str(art.pk) for art in pool} - shown  # some were never shown, nor recorded
+    assert page.csp_errors == []
