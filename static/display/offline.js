@@ -37,8 +37,12 @@ const restored = (async () => {
 
 // A frame from the server, once on screen: keep a copy, its image from the browser's
 // cache (image answers are immutable for a year, so this costs no request).
-document.addEventListener("artfeed:frameshown", async (event) => {
-  const frame = event.detail.element;
+document.addEventListener("artfeed:frameshown", (event) => save(event.detail.element));
+// The first frame may have been announced before this module ran.
+const alreadyShown = document.querySelector("#stage .frame[data-shown]");
+if (alreadyShown) save(alreadyShown);
+
+async function save(frame) {
   const img = frame.querySelector("img");
   const id = frame.dataset.artworkId;
   await restored;
@@ -52,6 +56,7 @@ document.addEventListener("artfeed:frameshown", async (event) => {
   } catch {
     return;
   }
+  if (saved.some((entry) => entry.id === id)) return; // saved meanwhile
   const copy = frame.cloneNode(true);
   for (const state of ["shown", "viewed", "pinMs"]) delete copy.dataset[state];
   copy.className = "frame";
@@ -59,7 +64,7 @@ document.addEventListener("artfeed:frameshown", async (event) => {
   const gone = saved.length > KEEP ? saved.shift() : null;
   if (gone) URL.revokeObjectURL(gone.url);
   persist(src, blob, gone?.src);
-});
+}
 
 async function persist(src, blob, goneSrc) {
   const cache = await storage;

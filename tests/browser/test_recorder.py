@@ -32,6 +32,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
     # controls the page): these tests hold and fail the page's own requests.
     return {**browser_context_args, "service_workers": "block"}
 
+
 # Opened as if in a background tab: the page's visibility is whatever the test says.
 BACKGROUND_TAB = """
 window.__visibility = "hidden";
