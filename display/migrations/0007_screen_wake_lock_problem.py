@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("display", "0004_screen_recoveries"),
+        ("display", "0006_preferences"),
     ]
 
     operations = [

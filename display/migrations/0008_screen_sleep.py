@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("display", "0005_screen_wake_lock_problem"),
+        ("display", "0007_screen_wake_lock_problem"),
     ]
 
     operations = [
