@@ -225,6 +225,24 @@ def test_the_display_carries_on_after_the_app_server_restarts(
     assert page.locator("#stage .frame img").first.evaluate("img => img.naturalWidth") > 0
 
 
+def back_up(page, server, *, awaited: set[str]) -> tuple[set[str], set[str]]:
+    """Start the server again and wait for the live feed (the offline mark gone, a frame
+    from the server) and for the ``awaited`` views queued meanwhile to arrive. Returns
+    the frames this page showed and what is on record."""
+    server.start()
+    page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
+    mark = len(shown_log(page))
+    page.wait_for_function(
+        f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
+    )
+    for _ in range(100):
+        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
+        if recorded >= awaited:
+            break
+        time.sleep(0.1)
+    return {art for art, _ in shown_log(page)}, recorded
+
+
 def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(
     start_asgi_server, viewer, browser_page
 ):
@@ -244,18 +262,7 @@ def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(
     down = [art for art, offline in shown_log(page) if offline]
     assert set(down) <= before
 
-    server.start()
-    page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
-    mark = len(shown_log(page))
-    page.wait_for_function(
-        f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
-    )
-    shown = {art for art, _ in shown_log(page)}
-    for _ in range(100):  # the views queued while the server was down arrive
-        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
-        if recorded >= set(down):
-            break
-        time.sleep(0.1)
+    shown, recorded = back_up(page, server, awaited=set(down))
     assert set(down) <= recorded <= shown
     assert {str(art.pk) for art in pool} - shown  # some were never shown, nor recorded
 
@@ -285,19 +292,9 @@ def test_a_reload_while_the_server_is_down_opens_on_saved_frames(
     down = [art for art, offline in shown_log(page) if offline]
     assert set(down) <= before
 
-    server.start()
-    page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
-    mark = len(shown_log(page))
-    page.wait_for_function(
-        f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
-    )
-    shown = before | {art for art, _ in shown_log(page)}
     stood = set(down[:-1])  # each of these stood a whole dwell
-    for _ in range(100):  # the views queued while the server was down arrive
-        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
-        if recorded >= stood:
-            break
-        time.sleep(0.1)
+    shown, recorded = back_up(page, server, awaited=stood)
+    shown |= before
     assert stood <= recorded <= shown
     assert {str(art.pk) for art in pool} - shown  # some were never shown, nor recorded
     assert page.csp_errors == []
