@@ -36,7 +36,10 @@ def set_sleep(request: HtmxHttpRequest) -> HttpResponse:
     ``sleep`` period (empty or ``off`` for none). The screen follows it from its next load;
     its URL's own ``?sleep=``, when it has one, wins there."""
     try:
-        options = screen_settings(request, read_body(request, SLEEP_FIELDS))
+        fields = read_body(request, SLEEP_FIELDS)
+        if not fields["screen"]:
+            raise BadBody(SLEEP_FIELDS["screen"].message)
+        options = screen_settings(request, fields)
     except BadBody as error:
         return HttpResponse(error.message, status=error.status, content_type="text/plain")
     except BadScreenSettings as error:
