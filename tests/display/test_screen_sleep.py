@@ -74,7 +74,7 @@ def test_the_period_set_on_the_screens_page_holds_until_the_url_says_otherwise(a
 
     response = alice_client.post(SET_URL, {"screen": "hall", "sleep": "22:30-06:45"})
 
-    assert response.status_code == 302 and response["Location"] == "/display/screens/"
+    assert response.status_code == 303 and response["Location"] == "/display/screens/"
     screens = alice_client.get("/display/screens/").content.decode()
     assert "screen=hall&amp;sleep=22%3A30-06%3A45" in screens  # its kiosk URL
     assert 'data-sleep="22:30-06:45"' in alice_client.get("/display/?screen=hall").content.decode()

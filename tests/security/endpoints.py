@@ -78,7 +78,13 @@ ENDPOINTS = [
         api=True,
         body='{"styles": ["waves"], "looks": []}',
     ),
-    Endpoint("display/screens/sleep/", ("POST",), "user", writes=True),
+    Endpoint(
+        "display/screens/sleep/",
+        ("POST",),
+        "user",
+        writes=True,
+        body='{"screen": "hall", "sleep": "23:00-07:00"}',
+    ),
     Endpoint("metrics", ("GET",), "staff", api=True),
     Endpoint(
         "display/generate/",
