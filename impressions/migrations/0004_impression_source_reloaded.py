@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("impressions", "0002_backfill_run_permission"),
+        ("impressions", "0003_seen_span_holes"),
     ]
 
     operations = [
