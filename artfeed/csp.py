@@ -27,6 +27,8 @@ POLICY = "; ".join(
         "img-src 'self' data: blob:",  # blob: frames kept for outages (offline.js)
         "connect-src 'self'",
         "font-src 'self'",
+        "manifest-src 'self'",  # the display's web app manifest
+        "worker-src 'self'",  # its service worker
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from display.screens import DEFAULT_FADE_MS
+from display.screens import DEFAULT_FADE_MS, NO_SLEEP
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -87,11 +87,16 @@ class Screen(models.Model):
     show_clock = models.BooleanField(default=False, db_default=False)
     show_info = models.BooleanField(default=False, db_default=False)
     dynamic = models.BooleanField(default=False, db_default=False)
+    # Its nightly sleep, "HH:MM-HH:MM" in its own time zone, or "" (display.screens).
+    sleep = models.CharField(max_length=11, blank=True, default="", db_default="")
     # Times its watchdog had to retry or reload (display.recoveries), and the last one.
     # (Database defaults: display.leases inserts rows in SQL of its own.)
     recoveries = models.PositiveIntegerField(default=0, db_default=0)
     last_recovery_at = models.DateTimeField(null=True, blank=True)
     last_recovery = models.CharField(max_length=400, blank=True, default="", db_default="")
+    # Why the screen cannot hold a Screen Wake Lock (display.wakelock), so the device may
+    # dim and lock it; empty while it holds one (or has never said).
+    wake_lock_problem = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -105,20 +110,20 @@ class Screen(models.Model):
     def record_opening(
         cls, *, user: AbstractBaseUser, screen: ScreenSettings, now: datetime
     ) -> Screen:
-        """The screen's page was loaded with these settings: remember them and when."""
-        row, _ = cls.objects.update_or_create(
-            user=user,
-            key=screen.key,
-            defaults={
-                "opened_at": now,
-                "last_seen_at": now,
-                "dwell_seconds": screen.dwell_seconds,
-                "fade_ms": screen.fade_ms,
-                "show_clock": screen.show_clock,
-                "show_info": screen.show_info,
-                "dynamic": screen.dynamic,
-            },
-        )
+        """The screen's page was loaded with these settings: remember them and when. A
+        sleep period the URL does not name stays as it was (set on the screens page)."""
+        defaults = {
+            "opened_at": now,
+            "last_seen_at": now,
+            "dwell_seconds": screen.dwell_seconds,
+            "fade_ms": screen.fade_ms,
+            "show_clock": screen.show_clock,
+            "show_info": screen.show_info,
+            "dynamic": screen.dynamic,
+        }
+        if screen.sleep is not None:
+            defaults["sleep"] = "" if screen.sleep == NO_SLEEP else screen.sleep
+        row, _ = cls.objects.update_or_create(user=user, key=screen.key, defaults=defaults)
         return row
 
 

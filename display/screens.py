@@ -1,5 +1,6 @@
 """A screen's identity and settings, read from its request: ``?screen=``, ``?dwell=``,
-``?fade=``, ``?clock=``, ``?info=`` and ``?dynamic=`` (a kiosk URL configures its frame)."""
+``?fade=``, ``?clock=``, ``?info=``, ``?dynamic=`` and ``?sleep=`` (a kiosk URL configures
+its frame)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ SCREEN_COOKIE = "artfeed_screen"
 _SCREEN_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MIN_DWELL, MAX_DWELL = 3, 3600
 DEFAULT_FADE_MS, MAX_FADE_MS = 1200, 10_000
+_SLEEP = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])")
+NO_SLEEP = "off"
+SLEEP_RULE = (
+    "sleep must be a start and an end time of day, HH:MM-HH:MM on the 24-hour clock "
+    "(e.g. 23:00-07:00), that differ; or off."
+)
 
 
 class BadScreenSettings(ValueError):
@@ -34,6 +41,9 @@ class ScreenSettings:
     show_info: bool = False
     # Dynamic mode: listening, and a new artwork when the music changes (listen.js).
     dynamic: bool = False
+    # The nightly sleep, "HH:MM-HH:MM" in the screen's own time zone; "off" for none;
+    # None when the request does not say (the screen keeps what it had).
+    sleep: str | None = None
 
     @property
     def dwell_seconds(self) -> int:
@@ -54,6 +64,8 @@ class ScreenSettings:
             options["info"] = 1
         if self.dynamic:
             options["dynamic"] = 1
+        if self.sleep and self.sleep != NO_SLEEP:
+            options["sleep"] = self.sleep
         return urlencode(options)
 
 
@@ -81,6 +93,7 @@ SCREEN_FIELDS = {
     "clock": Switch(),
     "info": Switch(),
     "dynamic": Switch(),
+    "sleep": Text(),  # checked by _sleep
 }
 
 
@@ -89,9 +102,9 @@ def screen_settings(
 ) -> ScreenSettings:
     """The screen named by ``?screen=`` (else the page's cookie, else a new name) and its
     options: dwell seconds (else ``ARTFEED_DWELL``), crossfade milliseconds, the clock,
-    the artwork's info and dynamic mode on or off (default off). A POST passes its body's
-    ``fields``, read with ``SCREEN_FIELDS`` (as JSON or a form); a GET's come from its
-    query string."""
+    the artwork's info and dynamic mode on or off (default off), the sleep period. A POST
+    passes its body's ``fields``, read with ``SCREEN_FIELDS`` (as JSON or a form); a GET's
+    come from its query string."""
     if fields is None:
         try:
             fields = read_form(request.GET, SCREEN_FIELDS)
@@ -108,4 +121,19 @@ def screen_settings(
         show_clock=bool(fields.get("clock", False)),
         show_info=bool(fields.get("info", False)),
         dynamic=bool(fields.get("dynamic", False)),
+        sleep=_sleep(fields.get("sleep")),
     )
+
+
+def _sleep(value: object) -> str | None:
+    """The option ``sleep``: a period of the day, ``HH:MM-HH:MM`` (it may span midnight),
+    or ``off``; None when absent."""
+    raw = value.strip().lower() if isinstance(value, str) else ""
+    if not raw:
+        return None
+    if raw == NO_SLEEP:
+        return NO_SLEEP
+    times = _SLEEP.fullmatch(raw)
+    if not times or times.group(1, 2) == times.group(3, 4):
+        raise BadScreenSettings(SLEEP_RULE)
+    return raw

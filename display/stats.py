@@ -58,6 +58,7 @@ class ScreenStatus(ScreenNow):
             show_clock=self.screen.show_clock,
             show_info=self.screen.show_info,
             dynamic=self.screen.dynamic,
+            sleep=self.screen.sleep or None,
         )
 
     @property
@@ -94,7 +95,8 @@ def display_stats(*, user: AbstractBaseUser, now: datetime | None = None) -> Dis
     now = now or timezone.now()
     screens = _screens_of(user)[:SCREENS]
     recent = (
-        Impression.objects.filter(user=user, source=Impression.Source.DISPLAYED)
+        Impression.objects.filter(user=user)
+        .exclude(source=Impression.Source.BACKFILL)
         .select_related("artwork")
         .order_by("-viewed_at")[:RECENT_FRAMES]
     )

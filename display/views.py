@@ -12,6 +12,7 @@ from django_htmx.middleware import HtmxDetails
 from artfeed.release import current_release
 from display.feed import next_frames
 from display.models import Screen
+from display.reloads import record_reloaded_frame, shown_frame
 from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings
 from display.stats import display_stats
 
@@ -23,13 +24,17 @@ class HtmxHttpRequest(HttpRequest):
 @require_safe
 @login_required
 def page(request: HtmxHttpRequest) -> HttpResponse:
-    """The display: the first frame is in the HTML, so the first paint is already art."""
+    """The display: the first frame is in the HTML, so the first paint is already art.
+    Without JavaScript it reloads every dwell, naming the frame it showed (display.reloads)."""
     try:
         screen = screen_settings(request)
+        shown = shown_frame(request)
     except BadScreenSettings as error:
         return HttpResponseBadRequest(str(error))
     now = timezone.now()
-    Screen.record_opening(user=request.user, screen=screen, now=now)
+    if shown:
+        record_reloaded_frame(user=request.user, screen=screen, artwork_id=shown, now=now)
+    row = Screen.record_opening(user=request.user, screen=screen, now=now)
     frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell, now=now, restart=True)
     response = render(
         request,
@@ -42,6 +47,8 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
             "release": current_release(),
             "dynamic_min_interval_s": int(settings.ARTFEED_DYNAMIC_MIN_INTERVAL.total_seconds()),
+            "wake_lock_problem": row.wake_lock_problem,
+            "sleep": row.sleep,
         },
     )
     response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")

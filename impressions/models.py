@@ -12,6 +12,9 @@ class Impression(models.Model):
 
     class Source(models.TextChoices):
         DISPLAYED = "displayed", "Displayed"
+        # Shown for a whole dwell by a page without JavaScript, reported by its reload
+        # (display.reloads): no viewability check stands behind it.
+        RELOADED = "reloaded", "Displayed (reload)"
         BACKFILL = "backfill", "Backfill"
 
     user = models.ForeignKey(

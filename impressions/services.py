@@ -38,7 +38,9 @@ class RecordedBatch:
         }
 
 
-def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], now: datetime):
+def _upsert_visible(
+    user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], now: datetime, source: str
+):
     """Insert or refresh the impressions of the artworks among ``artwork_ids`` that the user
     may see, in one statement, and return the ids written.
 
@@ -71,16 +73,21 @@ def _upsert_visible(user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], no
         RETURNING artwork_id
     """  # noqa: S608 - table names come from model metadata, values are parameters
     moment = Impression._meta.get_field("viewed_at").get_db_prep_value(now, connection)
-    params = [user.pk, moment, moment, Impression.Source.DISPLAYED, *ids, user.pk]
+    params = [user.pk, moment, moment, source, *ids, user.pk]
     # Prepared (artfeed.sql): a full batch always has the same shape, so after the first
     # one PostgreSQL no longer parses and plans two hundred placeholders per batch.
     return [uuid.UUID(str(row[0])) for row in fetch_rows(sql, params)]
 
 
 def record_impressions(
-    *, user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], now: datetime | None = None
+    *,
+    user: AbstractBaseUser,
+    artwork_ids: Sequence[uuid.UUID],
+    now: datetime | None = None,
+    source: str = Impression.Source.DISPLAYED,
 ) -> RecordedBatch:
-    """Record that ``user`` saw these artworks (each already past the viewability bar).
+    """Record that ``user`` saw these artworks (each already past the viewability bar, or,
+    with ``source=reloaded``, shown a whole dwell by a page without JavaScript).
 
     Ids are deduplicated; artworks that do not exist or that the user may not see are
     returned as rejected, never an error. A constant number of queries per batch.
@@ -91,7 +98,7 @@ def record_impressions(
         return RecordedBatch(attempted=0)
     with transaction.atomic():
         hold_span_lock()  # before any row is written: see impressions.spans
-        written = _upsert_visible(user, distinct, now)
+        written = _upsert_visible(user, distinct, now, source)
         if written:
             grow_seen_span(user, seen_ids=written)
     written_set = set(written)

@@ -17,7 +17,14 @@ const FLUSH_WAIT_MS = 5000;
 // A stable id for this device: the URL's ?screen= wins (a kiosk URL configures its
 // frame), then what this browser already used, then the name the server suggested.
 const SCREEN_STORE = "artfeed.screen";
-const fromUrl = new URL(location.href).searchParams.get("screen");
+const here = new URL(location.href);
+const fromUrl = here.searchParams.get("screen");
+// ?shown= is how a page without JavaScript reports its frame (display/reloads.py); this
+// page reports through the recorder, so a reload of it must not report again.
+if (here.searchParams.has("shown")) {
+  here.searchParams.delete("shown");
+  history.replaceState(history.state, "", here);
+}
 const screen = fromUrl || localStorage.getItem(SCREEN_STORE) || body.dataset.screen;
 localStorage.setItem(SCREEN_STORE, screen);
 document.cookie = `artfeed_screen=${encodeURIComponent(screen)}; path=/; max-age=31536000; samesite=lax`;
@@ -25,6 +32,7 @@ body.dataset.screen = screen; // what generate.js and live.js send as this scree
 
 let timer = null;
 let paused = false;
+let asleep = false; // the nightly sleep (sleep.js): no frame is asked for
 let fetching = false;
 let stale = false; // the staged frame was dropped: fetch again at once
 let abandon = null; // while a staged frame decodes: gives up on it
@@ -35,7 +43,7 @@ let pinnedUntil = 0;
 function schedule(delay = dwellMs) {
   clearTimeout(timer);
   delay = Math.max(delay, pinnedUntil - Date.now());
-  if (!paused) timer = setTimeout(fetchNext, delay);
+  if (!paused && !asleep) timer = setTimeout(fetchNext, delay);
 }
 
 async function pinReleased() {
@@ -46,7 +54,7 @@ async function pinReleased() {
 
 async function fetchNext() {
   clearTimeout(timer);
-  if (fetching) return;
+  if (fetching || asleep) return;
   fetching = true;
   await impressionsSent();
   htmx.trigger(body, "artfeedNext");
@@ -211,6 +219,17 @@ function skip() {
   fetchNext();
 }
 document.addEventListener("artfeed:skip", skip);
+
+// The nightly sleep (sleep.js): nothing is asked for until it wakes, then a fresh frame
+// at once (the one on screen has been there all night).
+document.addEventListener("artfeed:sleep", () => {
+  asleep = true;
+  clearTimeout(timer);
+});
+document.addEventListener("artfeed:wake", () => {
+  asleep = false;
+  skip();
+});
 
 // The watchdog (upkeep.js) saw no frame for several dwells: whatever holds the loop (a
 // request that never ends, an image that never decodes, a handler that threw halfway)

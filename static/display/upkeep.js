@@ -69,8 +69,10 @@ addEventListener("error", (event) => (lastError = String(event.message)));
 addEventListener("unhandledrejection", (event) => (lastError = String(event.reason)));
 
 setInterval(async () => {
-  // Paused by the viewer, or hidden (timers are throttled, nothing is on screen): not stuck.
-  if (body.classList.contains("paused") || document.visibilityState !== "visible") alive();
+  // Paused by the viewer, asleep for the night (sleep.js), or hidden (timers are
+  // throttled, nothing is on screen): not stuck.
+  const still = body.classList.contains("paused") || body.classList.contains("asleep");
+  if (still || document.visibilityState !== "visible") alive();
   const stalledMs = Date.now() - lastAlive;
   if (stalledMs < limitMs) return;
   const report = {

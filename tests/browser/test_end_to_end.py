@@ -225,6 +225,24 @@ def test_the_display_carries_on_after_the_app_server_restarts(
     assert page.locator("#stage .frame img").first.evaluate("img => img.naturalWidth") > 0
 
 
+def back_up(page, server, *, awaited: set[str]) -> tuple[set[str], set[str]]:
+    """Start the server again and wait for the live feed (the offline mark gone, a frame
+    from the server) and for the ``awaited`` views queued meanwhile to arrive. Returns
+    the frames this page showed and what is on record."""
+    server.start()
+    page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
+    mark = len(shown_log(page))
+    page.wait_for_function(
+        f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
+    )
+    for _ in range(100):
+        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
+        if recorded >= awaited:
+            break
+        time.sleep(0.1)
+    return {art for art, _ in shown_log(page)}, recorded
+
+
 def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(
     start_asgi_server, viewer, browser_page
 ):
@@ -244,17 +262,39 @@ def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(
     down = [art for art, offline in shown_log(page) if offline]
     assert set(down) <= before
 
-    server.start()
-    page.wait_for_function("() => !document.body.classList.contains('offline')", timeout=15_000)
-    mark = len(shown_log(page))
-    page.wait_for_function(
-        f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
-    )
-    shown = {art for art, _ in shown_log(page)}
-    for _ in range(100):  # the views queued while the server was down arrive
-        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
-        if recorded >= set(down):
-            break
-        time.sleep(0.1)
+    shown, recorded = back_up(page, server, awaited=set(down))
     assert set(down) <= recorded <= shown
     assert {str(art.pk) for art in pool} - shown  # some were never shown, nor recorded
+
+
+def test_a_reload_while_the_server_is_down_opens_on_saved_frames(
+    start_asgi_server, viewer, browser_page
+):
+    """The power blinks during an outage: the reloaded page comes from the display's
+    service worker, with the frames it saved, and the feed resumes with the server."""
+    pool = coloured_pool(10)
+    server = start_asgi_server(ARTFEED_VIEWABLE_MS="1000")
+    page = browser_page
+    page.context.add_init_script(SHOWN_LOG)
+    open_display(page, server, dwell=3)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    before = {art for art, _ in shown_log(page)}
+    page.reload()  # now the worker has kept the page
+    page.wait_for_function("() => window.shownLog.length >= 3", timeout=15_000)
+    before |= {art for art, _ in shown_log(page)} | {shown_id(page)}
+
+    server.stop()
+    page.reload()
+    page.wait_for_selector("body.offline .offline-mark", timeout=10_000)
+    page.wait_for_function(
+        "() => window.shownLog.filter(([, offline]) => offline).length >= 2", timeout=15_000
+    )
+    down = [art for art, offline in shown_log(page) if offline]
+    assert set(down) <= before
+
+    stood = set(down[:-1])  # each of these stood a whole dwell
+    shown, recorded = back_up(page, server, awaited=stood)
+    shown |= before
+    assert stood <= recorded <= shown
+    assert {str(art.pk) for art in pool} - shown  # some were never shown, nor recorded
+    assert page.csp_errors == []

@@ -25,6 +25,14 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    # page.route does not see what the display's service worker fetches (images, once it
+    # controls the page): these tests hold and fail the page's own requests.
+    return {**browser_context_args, "service_workers": "block"}
+
+
 # Opened as if in a background tab: the page's visibility is whatever the test says.
 BACKGROUND_TAB = """
 window.__visibility = "hidden";

@@ -58,6 +58,17 @@ def test_it_lists_the_last_50_frames_shown_newest_first(alice_client, user):
     assert f"{shown[0].viewed_at:%Y-%m-%d %H:%M:%S}" in html
 
 
+def test_frames_shown_by_a_page_without_javascript_are_listed_and_marked(alice_client, user):
+    seen = ImpressionFactory(user=user, artwork=ArtworkFactory(title="on e-ink"))
+    reloaded = ImpressionFactory(user=user, artwork=ArtworkFactory(), source="reloaded")
+
+    html = alice_client.get(URL).content.decode()
+
+    listed = re.findall(r'<li data-artwork-id="([0-9a-f-]+)">', html)
+    assert set(listed) == {str(seen.artwork_id), str(reloaded.artwork_id)}
+    assert html.count('data-source="reloaded"') == 1
+
+
 def test_it_says_why_each_screen_shows_its_frame(alice_client, user):
     mine = GeneratedArtworkFactory(created_by=user, title="my new piece")
     ArtworkFactory(title="from the pool")

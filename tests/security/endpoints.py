@@ -78,6 +78,13 @@ ENDPOINTS = [
         api=True,
         body='{"styles": ["waves"], "looks": []}',
     ),
+    Endpoint(
+        "display/screens/sleep/",
+        ("POST",),
+        "user",
+        writes=True,
+        body='{"screen": "hall", "sleep": "23:00-07:00"}',
+    ),
     Endpoint("metrics", ("GET",), "staff", api=True),
     Endpoint(
         "display/generate/",
@@ -101,6 +108,18 @@ ENDPOINTS = [
     Endpoint(
         "artworks/<uuid:pk>/vote/", ("POST",), "user", writes=True, api=True, body='{"value": 1}'
     ),
+    Endpoint(
+        "display/wake-lock/",
+        ("POST",),
+        "user",
+        writes=True,
+        api=True,
+        body='{"screen": "hall", "problem": "NotAllowedError: denied"}',
+    ),
+    # Browsers fetch a manifest without cookies; it names no one.
+    Endpoint("display/manifest.webmanifest", ("GET", "HEAD"), "anyone"),
+    # A service worker script: the release and the static files' names, nothing else.
+    Endpoint("display/service-worker.js", ("GET", "HEAD"), "anyone"),
 ]
 
 # Django's admin is its own (its state changes are POST with CSRF); it is checked
