@@ -53,7 +53,7 @@ bench: static
 FEED_MODEL_EXAMPLES ?= 2000
 feed-model: export DEBUG ?= true
 feed-model: static
-	FEED_MODEL_EXAMPLES=$(FEED_MODEL_EXAMPLES) $(BIN)/pytest tests/display/test_feed_model.py -q
+	FEED_MODEL_EXAMPLES=$(FEED_MODEL_EXAMPLES) $(BIN)/pytest tests/display/test_feed_model.py -q --timeout=0
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -51,16 +51,22 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 
 @cache
-def _display_static_files() -> list[str]:
-    """The URLs of every static file under ``display/``: the page's scripts (those loaded
-    only when used too), its styles, its icons."""
+def _display_static_names() -> list[str]:
+    """The names of every static file under ``display/``: the page's scripts (those
+    loaded only when used too), its styles, its icons."""
     names = {
         path
         for finder in finders.get_finders()
         for path, _ in finder.list(ignore_patterns=[])
         if path.startswith("display/")
     }
-    return [static(name) for name in sorted(names)]
+    return sorted(names)
+
+
+def _display_static_files() -> list[str]:
+    # The names are found once; their URLs are asked of the storage each time, since
+    # which storage (hashed names or plain) is a setting, not a property of the files.
+    return [static(name) for name in _display_static_names()]
 
 
 @require_safe

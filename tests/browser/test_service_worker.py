@@ -18,7 +18,13 @@ DWELL = 3
 def controlled(page) -> None:
     """Wait until the service worker controls the page. A page whose navigation was under
     way while the worker took over is not claimed by it; its next load is."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Bounded: a worker that fails to install never makes ``ready`` settle.
+    page.evaluate(
+        """() => Promise.race([
+          navigator.serviceWorker.ready.then(() => true),
+          new Promise((_, reject) => setTimeout(() => reject(new Error("no worker")), 10000)),
+        ])"""
+    )
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)

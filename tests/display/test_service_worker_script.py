@@ -53,3 +53,16 @@ def test_the_display_page_names_it(alice_client):
 
     assert f'data-service-worker-url="{URL}"' in html
     assert 'data-display-url="/display/"' in html
+
+
+def test_its_static_files_follow_the_storage_in_use(settings):
+    hashed = constant(Client().get(URL).content.decode(), "STATIC_FILES")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+    plain = constant(Client().get(URL).content.decode(), "STATIC_FILES")
+
+    assert "/static/display/display.js" in plain and "/static/display/display.js" not in hashed
+    assert len(plain) == len(hashed)
