@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from prometheus_client import Counter
 
-from artfeed.web.bodies import BadBody, Choice, Text, WholeNumber, read_body
+from artfeed.web.bodies import Choice, Text, WholeNumber, read_body
 from display.models import Screen
-from display.screens import SCREEN_KEY_RULE, BadScreenSettings, checked_screen_key
+from display.screens import SCREEN_KEY_RULE, reported_screen
 
 log = logging.getLogger("display.recoveries")
 
@@ -65,10 +65,7 @@ def parse_recovery(request: HttpRequest) -> Recovery:
     """The report in the body (JSON from the page, form data from a beacon), every field
     checked; ``BadBody`` names the bad one."""
     fields = read_body(request, FIELDS)
-    try:
-        screen = checked_screen_key(fields["screen"])
-    except BadScreenSettings as error:
-        raise BadBody(str(error)) from error
+    screen = reported_screen(fields)
     detail: str = fields["detail"]  # type: ignore[assignment]
     return Recovery(
         screen=screen,

@@ -85,6 +85,15 @@ def checked_screen_key(key: object) -> str:
     return key
 
 
+def reported_screen(fields: Mapping[str, object]) -> str:
+    """The ``screen`` a report's body names (recoveries, wake lock), checked as a URL's
+    ``?screen=`` is; ``BadBody`` says what may name one."""
+    try:
+        return checked_screen_key(fields["screen"])
+    except BadScreenSettings as error:
+        raise BadBody(str(error)) from error
+
+
 # A screen's options, in its page's query string or in a POST body (generate).
 SCREEN_FIELDS = {
     "screen": Text(),  # checked by checked_screen_key

@@ -12,9 +12,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 
-from artfeed.web.bodies import BadBody, Text, read_body
+from artfeed.web.bodies import Text, read_body
 from display.models import Screen
-from display.screens import SCREEN_KEY_RULE, BadScreenSettings, checked_screen_key
+from display.screens import SCREEN_KEY_RULE, reported_screen
 
 log = logging.getLogger("display.wakelock")
 
@@ -38,10 +38,7 @@ def parse_wake_lock_report(request: HttpRequest) -> WakeLockReport:
     """``screen`` and ``problem`` from the body (JSON or form data); ``BadBody`` names a
     bad field."""
     fields = read_body(request, FIELDS)
-    try:
-        screen = checked_screen_key(fields["screen"])
-    except BadScreenSettings as error:
-        raise BadBody(str(error)) from error
+    screen = reported_screen(fields)
     problem: str = fields["problem"]  # type: ignore[assignment]
     return WakeLockReport(screen=screen, problem=" ".join(problem.split())[:MAX_PROBLEM])
 
