@@ -21,6 +21,7 @@ import statistics
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -149,7 +150,7 @@ def _prepares(loaded) -> list[list[str]]:
 
     rows = [["user", "prepared, ms", "planned each time, ms", "cost of planning"]]
     for role in ("new", "typical", "heavy"):
-        read = _feed_read(loaded.users[role])
+        read = _feed_read(loaded.users[role], timedelta(0))
 
         def unprepared(read=read):
             settings.DATABASE_POOLER = "transaction"
