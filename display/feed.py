@@ -14,27 +14,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from artfeed.models import Artwork
 from display.lanes import first_lanes, rerun_lane
-from display.leases import LEASE_SLACK, claim, release_expired, remember_screen
+from display.leases import LEASE_SLACK, Visit, claim
+
+if TYPE_CHECKING:
+    from display.models import Screen
+    from display.screens import ScreenSettings
 
 # "pushed": not from the feed but sent to the screen (the user's own new artwork, made
 # on another screen, after its fresh window: display.pins).
 Lane = Literal["fresh", "unseen", "rerun", "pushed"]
 
-# Why a frame was chosen, in the words of the provenance overlay (key i).
-REASONS: dict[str, str] = {
-    "fresh": "New: you made it moments ago.",
-    "unseen": "Not seen by you yet: the newest art you have not seen.",
-    "rerun": "Everything new is seen: the one you saw least recently (liked ones first).",
-    "pushed": "Sent to this screen as soon as it was ready.",
+# Why a frame was chosen, by its lane: in the provenance overlay (key i), and for each
+# screen's current frame on the screens and stats pages (display.screens).
+LANE_REASONS: dict[str, str] = {
+    "fresh": "Fresh: your own new artwork, not shown to you before.",
+    "unseen": "Unseen: the newest artwork you have not seen within the cooldown.",
+    "rerun": "Rerun: nothing unseen is left, so the one you saw least recently comes back "
+    "(liked ones first).",
+    "pushed": "Pushed: sent to this screen as soon as it was ready.",
 }
 
 # Candidates fetched beyond the limit, in case another screen claims some meanwhile.
@@ -48,17 +53,17 @@ class Frame:
 
     @property
     def reason(self) -> str:
-        return REASONS[self.lane]
+        return LANE_REASONS[self.lane]
 
 
 def candidates(
-    user: AbstractBaseUser, *, now: datetime, want: int, besides: str | None = None
+    user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> list[Frame]:
     """Up to ``want`` frames the feed would hand out, in order, without leasing them: the
-    fresh and unseen lanes, or else the rerun lane. ``besides``: a screen starting over,
-    whose own leases do not hold its frames back."""
-    found = first_lanes(user, now=now, want=want, besides=besides) or rerun_lane(
-        user, now=now, want=want, besides=besides
+    fresh and unseen lanes, or else the rerun lane. ``restart``: the screen whose page was
+    loaded anew; its own leases do not hold its frames back."""
+    found = first_lanes(user, now=now, want=want, restart=restart) or rerun_lane(
+        user, now=now, want=want, restart=restart
     )
     return [Frame(artwork, lane) for lane, artwork in found[:want]]
 
@@ -72,37 +77,63 @@ def next_frames(
     now: datetime | None = None,
     restart: bool = False,
 ) -> list[Frame]:
-    """The next ``limit`` frames for ``screen``, leased to it for the dwell plus slack.
+    """The next ``limit`` frames for ``screen``, leased to it for the dwell plus slack;
+    the screen's row notes the visit and the first of them.
 
     ``restart`` says the screen starts over (its page was loaded anew): the frames it
     held are gone from it, so it may get them again. An empty list means every visible
     artwork is on another screen right now (the screen keeps its current frame) or
     there is nothing at all (the empty state).
     """
+    frames, _ = _hand_out(user, screen=screen, limit=limit, dwell=dwell, now=now, restart=restart)
+    return frames
+
+
+@dataclass(frozen=True)
+class Opening:
+    frame: Frame | None
+    screen: Screen  # its row as written: its settings, its wake lock problem, its sleep
+
+
+def open_screen(user: AbstractBaseUser, *, screen: ScreenSettings, now: datetime) -> Opening:
+    """The screen's page was loaded: its first frame, a restart (see ``next_frames``),
+    and its settings noted on its row, in the same one write."""
+    frames, row = _hand_out(
+        user, screen=screen.key, limit=1, dwell=screen.dwell, now=now, restart=True, opening=screen
+    )
+    return Opening(frames[0] if frames else None, row)
+
+
+def _hand_out(
+    user: AbstractBaseUser,
+    *,
+    screen: str,
+    limit: int,
+    dwell: timedelta | None,
+    now: datetime | None,
+    restart: bool,
+    opening: ScreenSettings | None = None,
+) -> tuple[list[Frame], Screen]:
     now = now or timezone.now()
     until = now + (dwell or settings.ARTFEED_DWELL) + LEASE_SLACK
-    found = candidates(user, now=now, want=limit + SPARE, besides=screen if restart else None)
+    remaining = candidates(user, now=now, want=limit + SPARE, restart=screen if restart else None)
+    visit = Visit(screen, opening)
     frames: list[Frame] = []
-    with transaction.atomic():
-        release_expired(user, now=now)
-        # Claim what we need; dip into the spares only if another screen won some.
-        remaining = found
-        while remaining and len(frames) < limit:
-            batch, remaining = remaining[: limit - len(frames)], remaining[limit - len(frames) :]
-            won = claim(
-                user,
-                screen=screen,
-                artwork_ids=[f.artwork.pk for f in batch],
-                until=until,
-                now=now,
-                restart=restart,
-            )
-            frames += [f for f in batch if f.artwork.pk in won]
-        remember_screen(
+    row = None
+    # Claim what we need; dip into the spares only if another screen won some. The
+    # screen's row is written with the first claim, and again only if that won nothing.
+    while True:
+        batch, remaining = remaining[: limit - len(frames)], remaining[limit - len(frames) :]
+        claimed = claim(
             user,
-            key=screen,
+            screen=screen,
+            frames=[(f.artwork.pk, f.lane) for f in batch],
+            until=until,
             now=now,
-            artwork_id=frames[0].artwork.pk if frames else None,
-            lane=frames[0].lane if frames else None,
+            restart=restart,
+            visit=None if frames else visit,
         )
-    return frames[:limit]
+        row = claimed.screen or row
+        frames += [f for f in batch if f.artwork.pk in claimed.artwork_ids]
+        if not remaining or len(frames) >= limit:
+            return frames[:limit], row  # type: ignore[return-value]

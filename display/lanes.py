@@ -39,8 +39,8 @@ def _tables() -> dict[str, str]:
 
 
 # Visible to the user, not disliked by them, not on one of their screens right now
-# (besides the screen that starts over, which may retake its own; "" names no screen).
-# Parameters: user, user, user, now, restarting screen.
+# (but for the screen that restarts, which may retake its own; "" names no screen).
+# Parameters: user, user, user, now, the screen that restarts.
 _AVAILABLE = """(a.is_public OR a.created_by_id = %s)
     AND NOT EXISTS (SELECT 1 FROM {vote} v
                     WHERE v.user_id = %s AND v.artwork_id = a.id AND v.value = -1)
@@ -127,7 +127,7 @@ def _dedupe(rows: list[tuple], lanes: dict[int, str], skip: int) -> list[tuple[s
 
 
 def first_lanes_statement(
-    user: AbstractBaseUser, *, now: datetime, want: int, besides: str | None = None
+    user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> tuple[str, list]:
     """The statement ``first_lanes`` runs and its parameters (to EXPLAIN it, say)."""
     uid = user.pk
@@ -135,7 +135,7 @@ def first_lanes_statement(
     cutoff = _moment(now - settings.ARTFEED_COOLDOWN)
     just_after = _moment(now - settings.ARTFEED_COOLDOWN + timedelta(microseconds=1))
     pool_start = _moment(now - settings.ARTFEED_POOL_MAX_AGE)
-    available = [uid, uid, uid, moment, besides or ""]
+    available = [uid, uid, uid, moment, restart or ""]
     fresh = [uid, moment, uid, *available]
     rest = [uid, cutoff, *available]
     above = [pool_start, uid, pool_start, *rest]
@@ -145,22 +145,22 @@ def first_lanes_statement(
 
 
 def first_lanes(
-    user: AbstractBaseUser, *, now: datetime, want: int, besides: str | None = None
+    user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> list[tuple[str, Artwork]]:
     """Up to ``want`` frames of the fresh lane, then as many of the unseen lane, each
-    newest first, as (lane, artwork) pairs with no artwork twice. ``besides``: a screen
-    starting over, whose own leases do not hold its frames back."""
-    rows = fetch_rows(*first_lanes_statement(user, now=now, want=want, besides=besides))
+    newest first, as (lane, artwork) pairs with no artwork twice. ``restart``: the screen
+    whose page was loaded anew; its own leases do not hold its frames back."""
+    rows = fetch_rows(*first_lanes_statement(user, now=now, want=want, restart=restart))
     return _dedupe(rows, {0: "fresh", 1: "unseen"}, skip=1)
 
 
 def rerun_lane(
-    user: AbstractBaseUser, *, now: datetime, want: int, besides: str | None = None
+    user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> list[tuple[str, Artwork]]:
     """The rerun lane: seen artworks least recently seen first (liked ones first), then,
     so the screen never goes blank, any visible artwork newest first."""
     uid = user.pk
-    available = [uid, uid, uid, _moment(now), besides or ""]
+    available = [uid, uid, uid, _moment(now), restart or ""]
     seen = [uid, uid, *available]
     rows = fetch_rows(_rerun_sql(want), [*seen, *seen, *available])
     # A compound statement cannot order its branches differently: least recently seen

@@ -1,105 +1,189 @@
 """On-screen leases: a frame handed to a screen is not handed out again until it has
-been shown (and so entered its cooldown) or its lease ran out."""
+been shown (and so entered its cooldown) or its lease ran out.
+
+A frame handed out is one write: the lease taken, the user's run-out leases dropped and
+the screen's row written (``ScreenManager.visit_statement``). On PostgreSQL that is one
+statement (data-modifying CTEs: one round trip, no transaction to open and commit); on
+SQLite, which has no such CTEs and no network, three statements in one transaction.
+Every statement filters by ``user_id`` (docs/scaling.md: a single-shard router write
+once leases and screens are distributed by user).
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
+from django.db import connection, transaction
 
 from artfeed.sql import execute, fetch_rows
 from display.models import Lease, Screen
+
+if TYPE_CHECKING:
+    from display.screens import ScreenSettings
 
 # Time beyond the dwell for the frame to be decoded, shown, pass the viewability bar and
 # have its impression flushed; until then it must not appear on another screen.
 LEASE_SLACK = timedelta(seconds=30)
 
 
+@dataclass(frozen=True)
+class Visit:
+    """The screen's side of a claim: its row is written in the same go
+    (``ScreenManager.visit_statement``), with the page's settings when it ``opening``."""
+
+    key: str
+    opening: ScreenSettings | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    artwork_ids: set[uuid.UUID]  # those the screen got
+    screen: Screen | None  # its row as written, when the claim carried a visit
+
+
 def claim(
     user: AbstractBaseUser,
     *,
     screen: str,
-    artwork_ids: Sequence[uuid.UUID],
+    frames: Sequence[tuple[uuid.UUID, str]],
     until: datetime,
     now: datetime,
     restart: bool = False,
-) -> set[uuid.UUID]:
-    """Lease these artworks to ``screen`` and return those it got.
+    visit: Visit | None = None,
+) -> Claimed:
+    """Lease these frames, (artwork id, lane) pairs in order, to ``screen`` and say which
+    it got.
 
-    One statement: a row that another request leased meanwhile (and whose lease has not
-    run out) is left alone and not returned, so two screens, or two quick requests of
-    one screen, never take the same frame. A screen that ``restart``s (its page was
-    loaded anew, its frames are gone) may take back its own. Raw SQL because the ORM's
-    upsert cannot make the update conditional nor say which rows it won; prepared
-    (``artfeed.sql``) because it runs on every frame handed out. Portable to SQLite and
-    PostgreSQL.
+    A row that another request leased meanwhile (and whose lease has not run out) is
+    left alone and not returned, so two screens, or two quick requests of one screen,
+    never take the same frame. A screen that ``restart``s (its page was loaded anew, its
+    frames are gone) may take back its own. With a ``visit``, the user's leases that ran
+    out are dropped and the screen's row is written, showing the first frame it got (or
+    still the one it had), in the same write. Raw SQL because the ORM's upsert cannot
+    make the update conditional nor say which rows it won; prepared (``artfeed.sql``)
+    because it runs on every frame handed out.
     """
-    if not artwork_ids:
-        return set()
+    if visit is None:
+        return Claimed(_claim(user, screen, frames, until, now, restart), None)
+    if connection.vendor == "postgresql":
+        return _claim_and_visit(user, screen, frames, until, now, restart, visit)
+    with transaction.atomic():
+        release_expired(user, now=now)
+        won = _claim(user, screen, frames, until, now, restart)
+        first = next(((pk, lane) for pk, lane in frames if pk in won), (None, ""))
+        row = Screen.objects.record_visit(
+            user=user, key=visit.key, now=now, frame=first[0], lane=first[1], opening=visit.opening
+        )
+    return Claimed(won, row)
+
+
+def _claim_values(
+    user: AbstractBaseUser, screen: str, frames: Sequence[tuple[uuid.UUID, str]], until: datetime
+) -> tuple[str, list[Any]]:
+    """The ``INSERT … ON CONFLICT`` taking the leases, up to its ``RETURNING``, and its
+    parameters; the two it still needs are ``now`` and ``restart``."""
     table = Lease._meta.db_table
-    artwork_pk = Lease._meta.get_field("artwork").target_field
-    expires = Lease._meta.get_field("expires_at")
-    until_value = expires.get_db_prep_value(until, connection)
-    rows = []
-    params: list[object] = []
-    for artwork_id in artwork_ids:
-        rows.append("(%s, %s, %s, %s)")
-        params += [
-            user.pk,
-            artwork_pk.get_db_prep_value(artwork_id, connection),
-            screen,
-            until_value,
-        ]
-    sql = f"""
-        INSERT INTO {table} (user_id, artwork_id, screen_key, expires_at)
-        VALUES {", ".join(rows)}
+    until_value = _prep(until)
+    params: list[Any] = []
+    for artwork_id, _lane in frames:
+        params += [user.pk, _artwork(artwork_id), screen, until_value]
+    sql = f"""INSERT INTO {table} (user_id, artwork_id, screen_key, expires_at)
+        VALUES {", ".join(["(%s, %s, %s, %s)"] * len(frames))}
         ON CONFLICT (user_id, artwork_id) DO UPDATE
         SET screen_key = excluded.screen_key, expires_at = excluded.expires_at
         WHERE {table}.expires_at <= %s OR ({table}.screen_key = excluded.screen_key AND %s)
-        RETURNING artwork_id
-    """  # noqa: S608 - the table name comes from model metadata, values are parameters
-    rows = fetch_rows(sql, [*params, expires.get_db_prep_value(now, connection), restart])
-    return {uuid.UUID(str(row[0])) for row in rows}
+        RETURNING artwork_id"""  # noqa: S608 - the table name comes from model metadata
+    return sql, params
+
+
+def _claim(
+    user: AbstractBaseUser,
+    screen: str,
+    frames: Sequence[tuple[uuid.UUID, str]],
+    until: datetime,
+    now: datetime,
+    restart: bool,
+) -> set[uuid.UUID]:
+    if not frames:
+        return set()
+    sql, params = _claim_values(user, screen, frames, until)
+    return _ids(fetch_rows(sql, [*params, _prep(now), restart]))
+
+
+def _claim_and_visit(
+    user: AbstractBaseUser,
+    screen: str,
+    frames: Sequence[tuple[uuid.UUID, str]],
+    until: datetime,
+    now: datetime,
+    restart: bool,
+    visit: Visit,
+) -> Claimed:
+    """PostgreSQL: the release, the claim and the screen's row in one statement.
+
+    Its parts see one snapshot and none sees another's writes, so they must not touch
+    the same row: the release spares the artworks being claimed (the claim takes over
+    such a run-out row anyway). The screen shows the first frame won, in ``frames``'
+    order; none won, it keeps its own."""
+    table = Lease._meta.db_table
+    release = f"DELETE FROM {table} WHERE user_id = %s AND expires_at <= %s"  # noqa: S608
+    params: list[Any] = [user.pk, _prep(now - LEASE_SLACK)]
+    if frames:
+        release += f" AND artwork_id NOT IN ({', '.join(['%s'] * len(frames))})"
+        params += [_artwork(pk) for pk, _lane in frames]
+        taking, claim_params = _claim_values(user, screen, frames, until)
+        params += [*claim_params, _prep(now), restart]
+        for position, (pk, lane) in enumerate(frames):
+            params += [position, _artwork(pk), lane]
+        parts = [
+            f"released AS ({release})",
+            f"claimed AS ({taking})",
+            f"""shown AS (SELECT b.artwork_id, b.lane
+                FROM (VALUES {", ".join(["(%s, %s::uuid, %s)"] * len(frames))})
+                     AS b (position, artwork_id, lane)
+                JOIN claimed c ON c.artwork_id = b.artwork_id
+                ORDER BY b.position LIMIT 1)""",
+        ]
+        frame, lane = "(SELECT artwork_id FROM shown)", "(SELECT lane FROM shown)"
+        got, join = "claimed.artwork_id", "LEFT JOIN claimed ON true"
+    else:
+        parts = [f"released AS ({release})"]
+        frame, lane, got, join = "NULL::uuid", "NULL", "NULL::uuid", ""
+    written, visit_params = Screen.objects.visit_statement(
+        user_id=user.pk, key=visit.key, now=now, opening=visit.opening, frame=frame, lane=lane
+    )
+    parts.append(f"screen AS ({written})")
+    params += visit_params
+    columns = ", ".join(f"screen.{c}" for c in Screen.objects.returned_columns().split(", "))
+    rows = fetch_rows(f"WITH {', '.join(parts)} SELECT {got}, {columns} FROM screen {join}", params)
+    return Claimed(
+        {uuid.UUID(str(row[0])) for row in rows if row[0] is not None},
+        Screen.objects.from_returned(rows[0][1:]),
+    )
 
 
 def release_expired(user: AbstractBaseUser, *, now: datetime) -> None:
     """Drop the user's leases that ran out, so the table stays as small as their screens.
 
     SQL for the same reason as ``claim``: it runs on every frame handed out."""
-    moment = Lease._meta.get_field("expires_at").get_db_prep_value(now - LEASE_SLACK, connection)
     execute(
         f"DELETE FROM {Lease._meta.db_table} WHERE user_id = %s AND expires_at <= %s",  # noqa: S608
-        [user.pk, moment],
+        [user.pk, _prep(now - LEASE_SLACK)],
     )
 
 
-def remember_screen(
-    user: AbstractBaseUser,
-    *,
-    key: str,
-    now: datetime,
-    artwork_id: uuid.UUID | None,
-    lane: str | None = None,
-) -> None:
-    """Record that screen ``key`` asked at ``now`` and what it shows: ``artwork_id`` and
-    why (its ``lane``, for the stats page), or, when it got nothing new, the frame it
-    already had. SQL for the same reason as ``claim``: it runs on every request of every
-    screen."""
-    table = Screen._meta.db_table
-    pk = Screen._meta.get_field("last_artwork").target_field
-    seen = Screen._meta.get_field("last_seen_at").get_db_prep_value(now, connection)
-    artwork = pk.get_db_prep_value(artwork_id, connection) if artwork_id else None
-    execute(
-        f"""INSERT INTO {table} (user_id, key, last_seen_at, last_artwork_id, last_lane)
-            VALUES (%s, %s, %s, %s, %s)
-            ON CONFLICT (user_id, key) DO UPDATE
-            SET last_seen_at = excluded.last_seen_at,
-                last_artwork_id = COALESCE(excluded.last_artwork_id, {table}.last_artwork_id),
-                last_lane = CASE WHEN excluded.last_artwork_id IS NULL
-                                 THEN {table}.last_lane ELSE excluded.last_lane END
-        """,  # noqa: S608 - the table name comes from model metadata, values are parameters
-        [user.pk, key, seen, artwork, lane or ""],
-    )
+def _prep(moment: datetime) -> object:
+    return Lease._meta.get_field("expires_at").get_db_prep_value(moment, connection)
+
+
+def _artwork(artwork_id: uuid.UUID) -> object:
+    return Lease._meta.get_field("artwork").target_field.get_db_prep_value(artwork_id, connection)
+
+
+def _ids(rows: list[tuple]) -> set[uuid.UUID]:
+    return {uuid.UUID(str(row[0])) for row in rows}

@@ -1,20 +1,25 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import F, Q
 from django.utils import timezone
 
-from display.screens import DEFAULT_FADE_MS, NO_SLEEP
+from artfeed.sql import fetch_rows, from_rows
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from django.contrib.auth.models import AbstractBaseUser
 
     from display.screens import ScreenSettings
+
+# A screen's crossfade unless its URL says otherwise (``?fade=``); its dwell's default is
+# the setting ``ARTFEED_DWELL``. Both reach the page through ``display.screens``.
+DEFAULT_FADE_MS = 1200
 
 
 class Vote(models.Model):
@@ -65,9 +70,128 @@ class Preferences(models.Model):
         return f"preferences of {self.user_id}"
 
 
+# What a page load writes besides the visit (``ScreenManager.visit_statement``): the
+# settings from its URL. ``sleep`` only when the URL names one.
+_OPENING_COLUMNS = ("opened_at", "dwell_seconds", "fade_ms", "show_clock", "show_info", "dynamic")
+
+
+class ScreenManager(models.Manager["Screen"]):
+    """Every write of a screen's row. A request writes it once: the feed's visit (with
+    the page's settings when its page loads), a recovery, a wake lock report or the
+    screens page's sleep period."""
+
+    def visit_statement(
+        self,
+        *,
+        user_id: Any,
+        key: str,
+        now: datetime,
+        opening: ScreenSettings | None = None,
+        frame: str = "%s",
+        lane: str = "%s",
+    ) -> tuple[str, list[Any]]:
+        """The upsert of a visit and its parameters: screen ``key`` asked at ``now``, and
+        shows ``frame`` (an SQL expression: a parameter, or a subquery of the statement
+        this one is part of) chosen by ``lane``; when that is NULL it keeps the frame it
+        had. ``opening``: its page loaded with these settings (a sleep period the URL does
+        not name stays as it was). It returns the row, every column.
+
+        SQL because it runs on every request of every screen, and on PostgreSQL inside
+        the lease's statement (``display.leases``): the ORM would read the row first.
+        When ``frame`` and ``lane`` are parameters, theirs come last."""
+        table = self.model._meta.db_table
+        opened = list(_OPENING_COLUMNS) if opening else []
+        params: list[Any] = [user_id, key, _prep("last_seen_at", now)]
+        if opening:
+            params += [
+                _prep("opened_at", now),
+                opening.dwell_seconds,
+                opening.fade_ms,
+                opening.show_clock,
+                opening.show_info,
+                opening.dynamic,
+            ]
+            if opening.sleep_to_keep is not None:
+                opened.append("sleep")
+                params.append(opening.sleep_to_keep)
+        inserted = ["user_id", "key", "last_seen_at", *opened, "last_artwork_id", "last_lane"]
+        values = ["%s"] * (len(inserted) - 2) + [frame, f"COALESCE({lane}, '')"]
+        kept = [
+            "last_seen_at = excluded.last_seen_at",
+            f"last_artwork_id = COALESCE(excluded.last_artwork_id, {table}.last_artwork_id)",
+            f"""last_lane = CASE WHEN excluded.last_artwork_id IS NULL
+                               THEN {table}.last_lane ELSE excluded.last_lane END""",
+            *(f"{column} = excluded.{column}" for column in opened),
+        ]
+        statement = f"""INSERT INTO {table} ({", ".join(inserted)})
+            VALUES ({", ".join(values)})
+            ON CONFLICT (user_id, key) DO UPDATE SET {", ".join(kept)}
+            RETURNING {self.returned_columns()}"""  # noqa: S608 - names from model metadata
+        return statement, params
+
+    def returned_columns(self) -> str:
+        """The row's columns as ``visit_statement`` returns them, for ``from_returned``."""
+        quote = connection.ops.quote_name
+        return ", ".join(quote(f.column) for f in self.model._meta.concrete_fields)
+
+    def from_returned(self, row: Sequence[Any]) -> Screen:
+        """The row ``visit_statement`` returned, as a ``Screen``."""
+        return from_rows(self.model, [row])[0]  # type: ignore[return-value]
+
+    def record_visit(
+        self,
+        *,
+        user: AbstractBaseUser,
+        key: str,
+        now: datetime,
+        frame: uuid.UUID | None = None,
+        lane: str = "",
+        opening: ScreenSettings | None = None,
+    ) -> Screen:
+        """Screen ``key`` asked at ``now`` and shows ``frame`` (None: the frame it had), as
+        ``visit_statement`` says; the row as written."""
+        statement, params = self.visit_statement(user_id=user.pk, key=key, now=now, opening=opening)
+        artwork = self.model._meta.get_field("last_artwork").target_field
+        frame_value = artwork.get_db_prep_value(frame, connection) if frame else None
+        return self.from_returned(fetch_rows(statement, [*params, frame_value, lane])[0])
+
+    def record_recovery(
+        self, *, user: AbstractBaseUser, key: str, summary: str, now: datetime
+    ) -> int:
+        """Count a recovery of screen ``key`` (made if new), and keep its ``summary``;
+        how many that screen has reported."""
+        screen, _ = self.get_or_create(user=user, key=key)
+        self.filter(pk=screen.pk).update(
+            recoveries=F("recoveries") + 1,
+            last_recovery_at=now,
+            last_recovery=summary,
+            last_seen_at=now,
+        )
+        screen.refresh_from_db(fields=["recoveries"])
+        return screen.recoveries
+
+    def record_wake_lock_problem(
+        self, *, user: AbstractBaseUser, key: str, problem: str, now: datetime
+    ) -> None:
+        """Why screen ``key`` (made if new) cannot hold a wake lock; empty: it holds one."""
+        self.update_or_create(
+            user=user, key=key, defaults={"wake_lock_problem": problem, "last_seen_at": now}
+        )
+
+    def set_sleep(self, *, user: AbstractBaseUser, key: str, sleep: str) -> bool:
+        """The nightly sleep of the user's screen ``key`` ("" for none); False when the user
+        has no such screen."""
+        return bool(self.filter(user=user, key=key).update(sleep=sleep))
+
+
+def _prep(name: str, value: object) -> object:
+    return Screen._meta.get_field(name).get_db_prep_value(value, connection)
+
+
 class Screen(models.Model):
     """One display device of a user (a TV, a frame, a tab), known by the stable key the
-    page keeps in localStorage or takes from ``?screen=``."""
+    page keeps in localStorage or takes from ``?screen=``. Written only through its
+    manager (``ScreenManager``); read and shown through ``display.screens``."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screens", db_index=False
@@ -80,7 +204,7 @@ class Screen(models.Model):
     # Why last_artwork was chosen: the feed lane it came from (display.feed.Lane).
     last_lane = models.CharField(max_length=10, blank=True, default="")
     # What the screen runs with, from its URL when its page was last loaded (opened_at).
-    # Defaults in the database too: leases.remember_screen inserts rows with raw SQL.
+    # Defaults in the database too: the visit's upsert (ScreenManager) is SQL.
     opened_at = models.DateTimeField(null=True, blank=True)
     dwell_seconds = models.PositiveIntegerField(null=True, blank=True)  # null: ARTFEED_DWELL
     fade_ms = models.PositiveIntegerField(default=DEFAULT_FADE_MS, db_default=DEFAULT_FADE_MS)
@@ -90,13 +214,14 @@ class Screen(models.Model):
     # Its nightly sleep, "HH:MM-HH:MM" in its own time zone, or "" (display.screens).
     sleep = models.CharField(max_length=11, blank=True, default="", db_default="")
     # Times its watchdog had to retry or reload (display.recoveries), and the last one.
-    # (Database defaults: display.leases inserts rows in SQL of its own.)
     recoveries = models.PositiveIntegerField(default=0, db_default=0)
     last_recovery_at = models.DateTimeField(null=True, blank=True)
     last_recovery = models.CharField(max_length=400, blank=True, default="", db_default="")
     # Why the screen cannot hold a Screen Wake Lock (display.wakelock), so the device may
     # dim and lock it; empty while it holds one (or has never said).
     wake_lock_problem = models.CharField(max_length=200, blank=True, default="", db_default="")
+
+    objects = ScreenManager()
 
     class Meta:
         constraints = [
@@ -105,26 +230,6 @@ class Screen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.user_id})"
-
-    @classmethod
-    def record_opening(
-        cls, *, user: AbstractBaseUser, screen: ScreenSettings, now: datetime
-    ) -> Screen:
-        """The screen's page was loaded with these settings: remember them and when. A
-        sleep period the URL does not name stays as it was (set on the screens page)."""
-        defaults = {
-            "opened_at": now,
-            "last_seen_at": now,
-            "dwell_seconds": screen.dwell_seconds,
-            "fade_ms": screen.fade_ms,
-            "show_clock": screen.show_clock,
-            "show_info": screen.show_info,
-            "dynamic": screen.dynamic,
-        }
-        if screen.sleep is not None:
-            defaults["sleep"] = "" if screen.sleep == NO_SLEEP else screen.sleep
-        row, _ = cls.objects.update_or_create(user=user, key=screen.key, defaults=defaults)
-        return row
 
 
 class Lease(models.Model):

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from artfeed.models import Artwork
 from display.feed import Frame
-from display.leases import LEASE_SLACK, remember_screen
-from display.models import Lease
+from display.leases import LEASE_SLACK
+from display.models import Lease, Screen
 
 
 def pin_ms() -> int:
@@ -46,6 +46,6 @@ def pin_frame(
             unique_fields=["user", "artwork"],
             update_fields=["screen_key", "expires_at"],
         )
-        remember_screen(user, key=screen, now=now, artwork_id=artwork.pk)
+        Screen.objects.record_visit(user=user, key=screen, now=now, frame=artwork.pk)
     fresh = artwork.created_by_id == user.pk and (artwork.fresh_until or now) > now
     return Frame(artwork, "fresh" if fresh else "pushed")

@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from prometheus_client import Counter
@@ -79,15 +78,9 @@ def parse_recovery(request: HttpRequest) -> Recovery:
 def record_recovery(user: AbstractBaseUser, recovery: Recovery) -> int:
     """Count the recovery on the screen's row (made if the screen is new) and in the
     metrics; returns how many recoveries that screen has reported."""
-    now = timezone.now()
-    screen, _ = Screen.objects.get_or_create(user=user, key=recovery.screen)
-    Screen.objects.filter(pk=screen.pk).update(
-        recoveries=F("recoveries") + 1,
-        last_recovery_at=now,
-        last_recovery=recovery.summary(),
-        last_seen_at=now,
+    count = Screen.objects.record_recovery(
+        user=user, key=recovery.screen, summary=recovery.summary(), now=timezone.now()
     )
     RECOVERIES.labels(recovery.action, recovery.reason).inc()
     log.warning("display %s of user %s recovered: %s", recovery.screen, user.pk, recovery.summary())
-    screen.refresh_from_db(fields=["recoveries"])
-    return screen.recoveries
+    return count

@@ -1,6 +1,8 @@
-"""A screen's identity and settings, read from its request: ``?screen=``, ``?dwell=``,
-``?fade=``, ``?clock=``, ``?info=``, ``?dynamic=`` and ``?sleep=`` (a kiosk URL configures
-its frame)."""
+"""Screens as the pages see them: a screen's identity and settings, read from its request
+(``?screen=``, ``?dwell=``, ``?fade=``, ``?clock=``, ``?info=``, ``?dynamic=`` and
+``?sleep=``: a kiosk URL configures its frame), its cookie, and how each of a user's
+screens stands (the screens and stats pages). Its row is written by
+``display.models.ScreenManager`` only."""
 
 from __future__ import annotations
 
@@ -8,18 +10,25 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from artfeed.web.bodies import BadBody, Switch, Text, WholeNumber, read_form
+from display.feed import LANE_REASONS
+from display.leases import LEASE_SLACK
+from display.models import DEFAULT_FADE_MS, Screen
 
 SCREEN_COOKIE = "artfeed_screen"
 _SCREEN_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MIN_DWELL, MAX_DWELL = 3, 3600
-DEFAULT_FADE_MS, MAX_FADE_MS = 1200, 10_000
+MAX_FADE_MS = 10_000
 _SLEEP = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])")
 NO_SLEEP = "off"
 SLEEP_RULE = (
@@ -48,6 +57,11 @@ class ScreenSettings:
     @property
     def dwell_seconds(self) -> int:
         return int(self.dwell.total_seconds())
+
+    @property
+    def sleep_to_keep(self) -> str | None:
+        """The sleep period for the screen's row: "" for none, None to keep what it has."""
+        return "" if self.sleep == NO_SLEEP else self.sleep
 
     @property
     def kiosk_query(self) -> str:
@@ -146,3 +160,66 @@ def _sleep(value: object) -> str | None:
     if not times or times.group(1, 2) == times.group(3, 4):
         raise BadScreenSettings(SLEEP_RULE)
     return raw
+
+
+def set_screen_cookie(response: HttpResponse, key: str) -> None:
+    """Keep the screen's name in its browser for a year: a page opened there without
+    ``?screen=`` is the same screen again. The one place the cookie is written."""
+    response.set_cookie(SCREEN_COOKIE, key, max_age=365 * 86400, samesite="Lax")
+
+
+# A screen asks for a frame every dwell: silent for three dwells (and the lease's slack
+# for a slow network), it is off, asleep or lost.
+ONLINE_DWELLS = 3
+NOT_RECORDED = "Not recorded yet."
+SCREENS_PAGE = 200
+
+
+@dataclass(frozen=True)
+class ScreenStatus:
+    """How one screen stands at ``now``: what it shows and why, the settings it runs with
+    and whether it is online (the screens page and the stats page)."""
+
+    screen: Screen
+    now: datetime
+
+    @property
+    def reason(self) -> str:
+        """Why its current frame was chosen, by the lane it came from."""
+        return LANE_REASONS.get(self.screen.last_lane, NOT_RECORDED)
+
+    @cached_property
+    def options(self) -> ScreenSettings:
+        """What the screen runs with, as its page was last opened."""
+        seconds = self.screen.dwell_seconds
+        return ScreenSettings(
+            key=self.screen.key,
+            dwell=timedelta(seconds=seconds) if seconds else settings.ARTFEED_DWELL,
+            fade_ms=self.screen.fade_ms,
+            show_clock=self.screen.show_clock,
+            show_info=self.screen.show_info,
+            dynamic=self.screen.dynamic,
+            sleep=self.screen.sleep or None,
+        )
+
+    @property
+    def online(self) -> bool:
+        silent = self.now - self.screen.last_seen_at
+        return silent <= ONLINE_DWELLS * self.options.dwell + LEASE_SLACK
+
+
+def user_screens(
+    *, user: AbstractBaseUser, now: datetime | None = None, limit: int = SCREENS_PAGE
+) -> list[ScreenStatus]:
+    """The user's screens, most recent contact first, up to ``limit``, each with what it
+    shows: one query."""
+    now = now or timezone.now()
+    return [ScreenStatus(screen, now) for screen in _screens_of(user)[:limit]]
+
+
+def _screens_of(user: AbstractBaseUser) -> QuerySet[Screen]:
+    return (
+        Screen.objects.filter(user=user)
+        .select_related("last_artwork")
+        .order_by("-last_seen_at", "key")
+    )

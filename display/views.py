@@ -10,10 +10,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from artfeed.release import current_release
-from display.feed import next_frames
-from display.models import Screen
+from display.feed import next_frames, open_screen
 from display.reloads import record_reloaded_frame, shown_frame
-from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings
+from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings, set_screen_cookie
 from display.stats import display_stats
 
 
@@ -34,24 +33,23 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     if shown:
         record_reloaded_frame(user=request.user, screen=screen, artwork_id=shown, now=now)
-    row = Screen.record_opening(user=request.user, screen=screen, now=now)
-    frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell, now=now, restart=True)
+    opened = open_screen(request.user, screen=screen, now=now)
     response = render(
         request,
         "display/page.html",
         {
-            "frame": frames[0] if frames else None,
+            "frame": opened.frame,
             "screen": screen,
             "viewable_ms": settings.ARTFEED_VIEWABLE_MS,
             "batch_max": settings.ARTFEED_BATCH_MAX,
             "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
             "release": current_release(),
             "dynamic_min_interval_s": int(settings.ARTFEED_DYNAMIC_MIN_INTERVAL.total_seconds()),
-            "wake_lock_problem": row.wake_lock_problem,
-            "sleep": row.sleep,
+            "wake_lock_problem": opened.screen.wake_lock_problem,
+            "sleep": opened.screen.sleep,
         },
     )
-    response.set_cookie(SCREEN_COOKIE, screen.key, max_age=365 * 86400, samesite="Lax")
+    set_screen_cookie(response, screen.key)
     return response
 
 
@@ -68,9 +66,16 @@ def next_frame(request: HtmxHttpRequest) -> HttpResponse:
     except BadScreenSettings as error:
         return HttpResponseBadRequest(str(error))
     frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell)
-    if not frames:
-        return HttpResponse(status=204)
-    return render(request, "display/page.html#frame", {"frame": frames[0]})
+    response = (
+        render(request, "display/page.html#frame", {"frame": frames[0]})
+        if frames
+        else HttpResponse(status=204)
+    )
+    if request.COOKIES.get(SCREEN_COOKIE) != screen.key:
+        # The page's script names its screen as it keeps it (localStorage): a cookie that
+        # says otherwise (cleared, or from before) follows it.
+        set_screen_cookie(response, screen.key)
+    return response
 
 
 @require_safe

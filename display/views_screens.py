@@ -10,8 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from artfeed.http import json_error, wants_json
 from artfeed.web.bodies import BadBody, Text, read_body
 from display.models import Screen
-from display.screens import NO_SLEEP, BadScreenSettings, screen_settings
-from display.stats import user_screens
+from display.screens import BadScreenSettings, screen_settings, user_screens
 from display.views import HtmxHttpRequest
 
 
@@ -46,8 +45,8 @@ def set_sleep(request: HtmxHttpRequest) -> HttpResponse:
         options = screen_settings(request, fields)
     except (BadBody, BadScreenSettings) as error:
         return _refused(request, error.status if isinstance(error, BadBody) else 400, str(error))
-    sleep = "" if options.sleep in (None, NO_SLEEP) else options.sleep
-    if not Screen.objects.filter(user=request.user, key=options.key).update(sleep=sleep):
+    sleep = options.sleep_to_keep or ""
+    if not Screen.objects.set_sleep(user=request.user, key=options.key, sleep=sleep):
         return _refused(request, 404, f"You have no screen named {options.key!r}.")
     return HttpResponseRedirect(reverse("display:screens"), status=303)
 

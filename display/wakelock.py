@@ -45,10 +45,8 @@ def parse_wake_lock_report(request: HttpRequest) -> WakeLockReport:
 
 def record_wake_lock_report(user: AbstractBaseUser, report: WakeLockReport) -> None:
     """Keep the report on the screen's row (made if the screen is new)."""
-    Screen.objects.update_or_create(
-        user=user,
-        key=report.screen,
-        defaults={"wake_lock_problem": report.problem, "last_seen_at": timezone.now()},
+    Screen.objects.record_wake_lock_problem(
+        user=user, key=report.screen, problem=report.problem, now=timezone.now()
     )
     if report.problem:
         log.warning("display %s of user %s may sleep: %s", report.screen, user.pk, report.problem)

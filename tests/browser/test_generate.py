@@ -87,7 +87,7 @@ def test_a_dislike_moves_on_at_once_and_i_shows_why_a_frame_is_here(
 
     page.keyboard.press("i")
     assert page.locator(f"{SHOWN} .provenance").is_visible()
-    assert "Not seen by you yet" in page.locator(f"{SHOWN} .provenance").inner_text()
+    assert "Unseen: the newest artwork" in page.locator(f"{SHOWN} .provenance").inner_text()
 
     page.keyboard.press("ArrowDown")
     page.wait_for_function(

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from display.feed import next_frames
-from display.models import Screen, Vote
+from display.models import Lease, Screen, Vote
 from impressions.models import Impression, SeenSpan
 from impressions.services import record_impressions
 from tests.factories import (
@@ -241,6 +241,41 @@ class TestLease:
 
         screen = Screen.objects.get(user=user, key="hall")
         assert screen.last_artwork == art
+
+    def test_a_screen_given_nothing_new_keeps_what_it_shows(self, user):
+        art = ArtworkFactory(title="only")
+        next_frames(user, screen="hall")
+
+        assert next_frames(user, screen="hall") == []
+        assert next_frames(user, screen="kitchen") == []
+
+        hall = Screen.objects.get(user=user, key="hall")
+        assert (hall.last_artwork, hall.last_lane) == (art, "unseen")
+        assert Screen.objects.get(user=user, key="kitchen").last_artwork is None
+
+    def test_leases_long_run_out_are_dropped_or_taken_over(self, user):
+        ArtworkFactory(title="a", created_at=ago(minutes=1))
+        ArtworkFactory(title="b", created_at=ago(minutes=2))
+        ArtworkFactory(title="c", created_at=ago(minutes=3))
+        now = timezone.now()
+        assert titles(next_frames(user, screen="tv", limit=2, now=now)) == ["a", "b"]
+
+        later = now + timedelta(minutes=10)
+        assert titles(next_frames(user, screen="kitchen", now=later)) == ["a"]
+
+        # a's old lease became the kitchen's; b's, run out, is gone.
+        leases = Lease.objects.filter(user=user)
+        assert [(x.artwork.title, x.screen_key) for x in leases] == [("a", "kitchen")]
+        assert leases.get().expires_at > later
+        assert titles(next_frames(user, screen="tv", now=later)) == ["b"]
+
+    def test_a_screen_given_several_frames_shows_the_first(self, user):
+        ArtworkFactory(title="a", created_at=ago(minutes=1))
+        ArtworkFactory(title="b", created_at=ago(minutes=2))
+
+        assert titles(next_frames(user, screen="tv", limit=2)) == ["a", "b"]
+
+        assert Screen.objects.get(user=user, key="tv").last_artwork.title == "a"
 
 
 class TestHeavyHistory:

@@ -107,15 +107,15 @@ class TestProvenance:
         assert '<dd data-field="prompt">dunes under stars</dd>' in html
         assert '<dd data-field="maker">the artfeed pool</dd>' in html
         assert 'data-field="when"><time datetime="' in html
-        assert "Not seen by you yet" in html
+        assert "Unseen: the newest artwork you have not seen" in html
 
-    def test_my_own_frame_says_i_made_it_moments_ago(self, alice_client, user):
+    def test_my_own_frame_says_it_is_my_own_new_artwork(self, alice_client, user):
         mine = GeneratedArtworkFactory(created_by=user)
 
         html = self.details(alice_client, url(mine))
 
         assert '<dd data-field="maker">you</dd>' in html
-        assert "New: you made it moments ago." in html
+        assert "Fresh: your own new artwork, not shown to you before." in html
 
     def test_an_imported_frame_says_so_and_a_rerun_says_why(self, alice_client, user):
         long_ago = timezone.now() - timedelta(days=30)

@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from display.models import Screen
@@ -115,6 +117,22 @@ def test_opening_the_page_remembers_what_the_screen_runs_with(alice_client, user
         False,
         False,
     )
+
+
+def test_opening_the_page_writes_the_screen_row_once(alice_client, user):
+    ArtworkFactory()
+    for opening in range(2):  # made, then found
+        with CaptureQueriesContext(connection) as captured:
+            alice_client.get("/display/?screen=hall&dwell=20&sleep=23:00-07:00")
+
+        writes = [
+            q["sql"]
+            for q in captured
+            if "display_screen" in q["sql"] and re.search(r"\b(INSERT|UPDATE)\b", q["sql"])
+        ]
+        assert len(writes) == 1, opening
+    hall = Screen.objects.get(user=user, key="hall")
+    assert (hall.dwell_seconds, hall.sleep, hall.last_lane) == (20, "23:00-07:00", "unseen")
 
 
 def test_a_screen_first_met_by_next_gets_the_default_settings(alice_client, user):
