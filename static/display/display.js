@@ -8,7 +8,7 @@ const body = document.body;
 const stage = document.getElementById("stage");
 const upNext = document.getElementById("up-next");
 const dwellMs = Number(body.dataset.dwell) * 1000;
-const FADE_MS = Number(body.dataset.fade ?? 1200); // ?fade= of the screen's URL
+const FADE_MS = Number(body.dataset.fade); // the screen's, or the default (display/screens.py)
 // The stylesheet's crossfade takes as long (the policy forbids inline style attributes).
 body.style.setProperty("--fade", `${FADE_MS}ms`);
 const IDLE_MS = 2500;
@@ -16,6 +16,7 @@ const FLUSH_WAIT_MS = 5000;
 
 // A stable id for this device: the URL's ?screen= wins (a kiosk URL configures its
 // frame), then what this browser already used, then the name the server suggested.
+// Every frame request names it, and the server keeps its cookie in step with that.
 const SCREEN_STORE = "artfeed.screen";
 const here = new URL(location.href);
 const fromUrl = here.searchParams.get("screen");
@@ -27,7 +28,6 @@ if (here.searchParams.has("shown")) {
 }
 const screen = fromUrl || localStorage.getItem(SCREEN_STORE) || body.dataset.screen;
 localStorage.setItem(SCREEN_STORE, screen);
-document.cookie = `artfeed_screen=${encodeURIComponent(screen)}; path=/; max-age=31536000; samesite=lax`;
 body.dataset.screen = screen; // what generate.js and live.js send as this screen
 
 let timer = null;

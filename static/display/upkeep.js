@@ -22,7 +22,7 @@ const release = body.dataset.release;
 const WATCHDOG_DWELLS = 3;
 // Beyond the dwells: a crossfade, the recorder's bounded flush before each request
 // (display.js), a slow answer.
-const SLACK_MS = Number(body.dataset.fade ?? 1200) + 5000 + 3000;
+const SLACK_MS = Number(body.dataset.fade) + 5000 + 3000;
 const limitMs = WATCHDOG_DWELLS * dwellMs + SLACK_MS;
 const REPORT_STORE = "artfeed.recovery"; // a reload's report, sent by the next page
 const RELEASE_STORE = "artfeed.reloadedFor";
