@@ -8,4 +8,4 @@ class ArtfeedConfig(AppConfig):
     verbose_name = "Artworks"
 
     def ready(self) -> None:
-        from artfeed import middleware, pooler  # noqa: F401 - connect their signals
+        from artfeed import connections, middleware, pooler  # noqa: F401 - connect their signals

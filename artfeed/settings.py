@@ -146,8 +146,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("pool", {"timeout": connect_timeout.total_seconds()})
-    # After a database restart every pooled connection is dead; checking each one (an
-    # empty query) as it is taken turns that into a reconnect instead of a 503.
+    # After a database restart every pooled connection is dead; checking each one as it
+    # is taken turns that into a reconnect instead of a 503. The check is a round trip
+    # only when the server closed the connection (artfeed/connections.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     options.setdefault("connect_timeout", max(2, math.ceil(connect_timeout.total_seconds())))
     if DATABASE_POOLER == "transaction":
