@@ -114,3 +114,23 @@ def test_the_cost_of_next_is_constant_for_a_new_user():
 def test_the_cost_of_next_does_not_grow_with_history():
     # The same as a new user: the span is looked up inside the lanes' statement.
     assert len(queries_of_next(40)) == len(queries_of_next(400)) == QUERIES_OF_NEXT
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_frames_write_commits_without_waiting_for_the_log_and_only_itself():
+    """Outside any transaction the write is its own, and its commit need not wait for the
+    log to reach disk; the connection's setting is left as it was, so an impression
+    written next on it still waits."""
+    viewer = UserFactory()
+    ArtworkFactory()
+    client = Client()
+    client.force_login(viewer)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert htmx_get(client, "/display/next/?screen=tv").status_code == 200
+
+    assert "set_config('synchronous_commit', 'off', true)" in captured[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
