@@ -184,7 +184,17 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
     pooled_url = _through(pooler_url, url)
     direct = urlsplit(url)
     stats = PoolerStats(pooler_url, database.database_name(url))
-    rates = [["server", "workers", "trivial view, req/s", "`/display/next/`, req/s", "ratio"]]
+    rates = [
+        [
+            "server",
+            "workers",
+            "trivial view, req/s",
+            "trivial signed-in view, req/s",
+            "`/display/next/`, req/s",
+            "ratio to trivial",
+            "ratio to signed-in",
+        ]
+    ]
     costs = [
         [
             "request (through PgBouncer, one worker)",
@@ -209,6 +219,10 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
         try:
             host = server.server.authority
             trivial = request_bytes("GET", "/bench/trivial/", host=host, headers=logins[0])
+            signed_in = [
+                request_bytes("GET", "/bench/trivial/signed-in/", host=host, headers=h)
+                for h in logins
+            ]
             frames = [
                 request_bytes(
                     "GET",
@@ -219,10 +233,11 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
                 for h in logins
             ]
             concurrency = CONCURRENCY_PER_WORKER * topology.workers
-            measured: dict[str, list[float]] = {"trivial": [], "next": []}
+            measured: dict[str, list[float]] = {"trivial": [], "signed-in": [], "next": []}
             for _ in range(ROUNDS):
                 for name, make in (
                     ("trivial", lambda i, t=trivial: t),
+                    ("signed-in", lambda i, s=signed_in: s[i % len(s)]),
                     ("next", lambda i, f=frames: f[i % len(f)]),
                 ):
                     result = run_load(
@@ -233,14 +248,17 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
                         raise RuntimeError(f"{topology.name}: {dict(result.statuses)}")
                     measured[name].append(result.per_second)
             trivial_rps = statistics.median(measured["trivial"])
+            signed_in_rps = statistics.median(measured["signed-in"])
             next_rps = statistics.median(measured["next"])
             rates.append(
                 [
                     topology.name,
                     str(topology.workers),
                     f"{trivial_rps:,.0f}",
+                    f"{signed_in_rps:,.0f}",
                     f"{next_rps:,.0f}",
                     f"{next_rps / trivial_rps:.2f}",
+                    f"{next_rps / signed_in_rps:.2f}",
                 ]
             )
             print(rates[-1], flush=True)
@@ -257,7 +275,7 @@ def _costs(server, stats, frames, logins, artwork_id, request_bytes, run_load) -
     rows = []
     total = 200
     rows.append(
-        ["`GET /display/next/` (session, user, lease, feed, screen)"]
+        ["`GET /display/next/` (session, user, feed, lease and screen)"]
         + _per_request(
             stats,
             total,
