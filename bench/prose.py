@@ -78,13 +78,12 @@ same lanes with the ORM cost three or four queries and about 10 ms of Python per
 
 - **`/display/next/` against a trivial view.** A request costs the trivial view's
   framework path plus two ORM queries for the session and the user, the feed's
-  statement, and a small transaction that releases run-out leases, claims the frame
-  and records the screen (BEGIN, three prepared statements, COMMIT), plus the
-  template. Each round trip is cheap, but on this shared two-core machine, with the
-  server, PostgreSQL and the load generator on the same cores, they add up to two to
-  three times a trivial request. Next steps: one statement for the lease and the
-  screen (a data-modifying CTE on PostgreSQL), and keeping the user in the session's
-  cache.
+  statement and one write that releases run-out leases, claims the frame and records
+  the screen (one statement on PostgreSQL, its commit not waiting for the log), plus
+  the template: four round trips, nine before. Against a trivial view that loads the
+  session and user too it is at or above half its rate (`docs/scaling.md`, "Screens
+  per worker"); against one that touches no database, about a quarter. Next steps:
+  the session and the user in one read, then the feed and the write in one statement.
 - **Impression ingest** (0.25 of the raw upsert's rows per second in this run, 0.31 in
   the previous one, 0.18 before the span moved to SQL). A batch is now the span lock,
   the upsert, one statement that grows the span and one that drops holes seen again

@@ -1,0 +1,97 @@
+"""``python -m bench.side_by_side --before DIR``: ``/display/next/`` and the two trivial
+views on this tree's server and on another tree's (a checkout of an earlier commit, say),
+both up at once on the bench database, rounds alternating between them so both meet the
+same load. On a shared machine single runs wander by up to 2×; this is how a change to
+the request path is told from the noise.
+
+The bench database must hold a data set (``python -m bench.topologies`` loads one), and
+the other tree must have ``/bench/trivial/signed-in/`` (``bench/urls.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("trivial", "signed-in", "next")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.side_by_side", description=__doc__)
+    parser.add_argument("--before", type=Path, required=True, help="the other tree's root")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=600)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+
+    from bench import __main__ as bench_main
+    from bench import database
+
+    url = database.bench_url()
+    bench_main._production_settings(url)
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from bench import server
+    from bench.load import request_bytes, run_load
+    from bench.sessions import signed_in_headers
+
+    logins = [
+        signed_in_headers(u, csrf=True) for u in get_user_model().objects.order_by("id")[:200]
+    ]
+    servers = {}
+    try:
+        for name, root in (("before", args.before.resolve()), ("after", ROOT)):
+            server.ROOT = root  # the server runs from its tree's root
+            process = server.ServerProcess(
+                url,
+                settings_module="bench.settings",
+                env={"DATABASE_POOLER": "none"},
+                workers=args.workers,
+            )
+            servers[name] = process
+            process.start()
+        rates: dict[tuple[str, str], list[float]] = {(n, k): [] for n in servers for k in KINDS}
+        for round_ in range(args.rounds):
+            for name in list(servers)[:: 1 if round_ % 2 == 0 else -1]:
+                host = servers[name].server
+                requests = {
+                    "trivial": [request_bytes("GET", "/bench/trivial/", host=host.authority,
+                                              headers=logins[0])],
+                    "signed-in": [request_bytes("GET", "/bench/trivial/signed-in/",
+                                                host=host.authority, headers=h) for h in logins],
+                    "next": [request_bytes("GET", "/display/next/?screen=bench",
+                                           host=host.authority,
+                                           headers={**h, "HX-Request": "true"}) for h in logins],
+                }  # fmt: skip
+                for kind in KINDS:
+                    result = run_load(
+                        host.host, host.port, lambda i, r=requests[kind]: r[i % len(r)],
+                        total=args.requests, concurrency=4 * args.workers,
+                    )  # fmt: skip
+                    if set(result.statuses) - {200, 204}:
+                        raise RuntimeError(f"{name} {kind}: {dict(result.statuses)}")
+                    rates[(name, kind)].append(result.per_second)
+            print(f"round {round_ + 1} done", flush=True)
+        print("| code | workers | trivial, req/s | signed-in trivial, req/s | `/display/next/`, "
+              "req/s | ratio to trivial | ratio to signed-in |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|")
+        for name in servers:
+            trivial, signed_in, frame = (statistics.median(rates[(name, k)]) for k in KINDS)
+            print(f"| {name} | {args.workers} | {trivial:,.0f} | {signed_in:,.0f} | "
+                  f"{frame:,.0f} | {frame / trivial:.2f} | {frame / signed_in:.2f} |")  # fmt: skip
+    finally:
+        for process in servers.values():
+            process.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    raise SystemExit(main())
