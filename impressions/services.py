@@ -16,7 +16,7 @@ from artfeed.models import Artwork
 from artfeed.sql import fetch_rows
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
-from impressions.spans import forget_seen_span, grow_seen_span, hold_span_lock
+from impressions.spans import among, forget_seen_span, grow_seen_span, hold_span_lock
 
 
 @dataclass(frozen=True)
@@ -57,14 +57,12 @@ def _upsert_visible(
     """
     artwork_table = Artwork._meta.db_table
     impression_table = Impression._meta.db_table
-    pk = Artwork._meta.pk
-    ids = [pk.get_db_prep_value(i, connection) for i in artwork_ids]
-    placeholders = ", ".join(["%s"] * len(ids))
+    asked, ids = among("a.id", artwork_ids)
     sql = f"""
         INSERT INTO {impression_table} (user_id, artwork_id, viewed_at, first_viewed_at, source)
         SELECT %s, a.id, %s, %s, %s
         FROM {artwork_table} a
-        WHERE a.id IN ({placeholders}) AND (a.is_public OR a.created_by_id = %s)
+        WHERE {asked} AND (a.is_public OR a.created_by_id = %s)
         ORDER BY a.id
         ON CONFLICT (user_id, artwork_id) DO UPDATE
         SET viewed_at = CASE WHEN excluded.viewed_at > {impression_table}.viewed_at
@@ -74,8 +72,8 @@ def _upsert_visible(
     """  # noqa: S608 - table names come from model metadata, values are parameters
     moment = Impression._meta.get_field("viewed_at").get_db_prep_value(now, connection)
     params = [user.pk, moment, moment, source, *ids, user.pk]
-    # Prepared (artfeed.sql): a full batch always has the same shape, so after the first
-    # one PostgreSQL no longer parses and plans two hundred placeholders per batch.
+    # Prepared (artfeed.sql), and the same text for every batch on PostgreSQL (``among``):
+    # converted and planned once per connection, not once per batch.
     return [uuid.UUID(str(row[0])) for row in fetch_rows(sql, params)]
 
 
