@@ -26,8 +26,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 
 from artfeed.models import Artwork
 from artfeed.sql import execute
@@ -160,6 +162,34 @@ def seed_seen_span(user: AbstractBaseUser, *, artwork_id: uuid.UUID) -> None:
     with transaction.atomic(savepoint=False):
         hold_span_lock()
         grow_seen_span(user, seen_ids=[artwork_id], prepared=False)
+
+
+def grow_missing_spans() -> int:
+    """Grow a span for every user who has impressions but no span: history that no batch
+    has walked (every user after the upgrade that introduced holes, which dropped the
+    spans; impressions imported behind the app's back). Each is seeded at the newest
+    artwork the user has seen since its creation and walks their run once, in a
+    transaction of its own, so their next frame skips it instead of probing it. Returns
+    the spans grown."""
+    User = get_user_model()
+    spanless = (
+        User.objects.filter(Exists(Impression.objects.filter(user_id=OuterRef("pk"))))
+        .exclude(Exists(SeenSpan.objects.filter(user_id=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    grown = 0
+    for user_id in spanless.iterator():
+        user = User(pk=user_id)
+        seen = Impression.objects.filter(
+            Q(artwork__is_public=True) | Q(artwork__created_by_id=user_id),
+            user_id=user_id,
+            viewed_at__gte=F("artwork__created_at"),
+        ).order_by("-artwork__created_at")
+        for artwork_id in seen.values_list("artwork_id", flat=True)[:1]:
+            seed_seen_span(user, artwork_id=artwork_id)  # seen and visible: a span at least
+            grown += 1
+    return grown
 
 
 def forget_seen_span(user: AbstractBaseUser) -> None:
