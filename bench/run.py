@@ -29,7 +29,7 @@ def _sizes(context: Context, seconds: float) -> list[list[str]]:
         ["heavy user: the newest artworks seen within the cooldown", f"{size.heavy_seen:,}"],
         ["typical user: artworks seen, scattered over the pool", f"{size.typical_seen:,}"],
         ["rerun user: artworks seen within the cooldown", f"{size.artworks:,} (all)"],
-        ["seen spans (grown by a first batch, or by the backfill)", f"{loaded.spans:,}"],
+        ["seen spans (a first batch, the backfill, migration 0005)", f"{loaded.spans:,}"],
         ["holes in them (an artwork published inside, an impression deleted)", f"{loaded.holes:,}"],
         ["backfill: legacy pairs (and a tenth of them)", f"{size.legacy_pairs:,}"],
     ]
