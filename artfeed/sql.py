@@ -14,7 +14,7 @@ each runs as an unnamed statement, planned each time (docs/benchmarks.md has the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -64,6 +64,21 @@ def execute(statement: str, params: Sequence[Any]) -> None:
     """Run a write that returns nothing."""
     with _cursor() as cursor:
         cursor.execute(statement, params)
+
+
+@contextmanager
+def pipeline() -> Iterator[None]:
+    """Send the statements run inside without waiting for each one's answer (PostgreSQL's
+    pipeline mode): they still run in order, each seeing what the one before wrote, but
+    together cost one round trip, not one each (on a loaded machine each round trip is
+    also a wait for the scheduler). A fetch waits for everything sent before it. Elsewhere,
+    and behind a pooler in transaction mode, a plain block."""
+    if connection.vendor != "postgresql" or settings.DATABASE_POOLER == "transaction":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
 
 
 def columns(model: type[Model], alias: str) -> str:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from artfeed.sql import fetch_rows
+from artfeed.sql import fetch_rows, pipeline
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
 from impressions.spans import among, forget_seen_span, grow_seen_span, hold_span_lock
@@ -74,7 +74,12 @@ def _upsert_visible(
     params = [user.pk, moment, moment, source, *ids, user.pk]
     # Prepared (artfeed.sql), and the same text for every batch on PostgreSQL (``among``):
     # converted and planned once per connection, not once per batch.
-    return [uuid.UUID(str(row[0])) for row in fetch_rows(sql, params)]
+    return [_as_uuid(row[0]) for row in fetch_rows(sql, params)]
+
+
+def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
+    """PostgreSQL's driver answers UUIDs, SQLite text."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
 def record_impressions(
@@ -94,7 +99,9 @@ def record_impressions(
     distinct = list(dict.fromkeys(artwork_ids))
     if not distinct:
         return RecordedBatch(attempted=0)
-    with transaction.atomic():
+    # Pipelined (artfeed.sql): BEGIN, the lock and the upsert go together, then the span's
+    # two statements with the COMMIT: two round trips for six statements.
+    with pipeline(), transaction.atomic():
         hold_span_lock()  # before any row is written: see impressions.spans
         written = _upsert_visible(user, distinct, now, source)
         if written:
