@@ -69,6 +69,11 @@ class SeenSpan(models.Model):
     (unpublishing, deleting an artwork) cannot break it. ``record_impressions`` grows
     the span at its edges (``impressions.spans.grow_seen_span``) and drops the holes that
     are seen again or gone. Deleting a span deletes its holes (a trigger too).
+
+    **No span** only costs time, never a wrong frame (the feed then probes the history).
+    Batches grow spans, the backfill starts them, migration ``0005_grow_missing_spans``
+    grew one for every user the upgrade left without, and ``manage.py grow_seen_spans``
+    does the same after impressions are imported behind the app's back.
     """
 
     user = models.OneToOneField(
