@@ -5,8 +5,9 @@ made public, private or freshly generated (some with a ``created_at`` in the pas
 row committed late or imported has), published late and unpublished with a bulk
 ``QuerySet.update`` (what the admin and a moderation queue do), deleted; impressions are
 recorded by the batch service, refreshed, inserted behind its back, deleted one by one
-(the admin's delete), in bulk, by "Reset seen", written by the backfill; votes are cast
-and taken back; the cooldown and the pool window change; time moves by seconds to weeks.
+(the admin's delete), in bulk, by "Reset seen", written by the backfill; spans missing
+over history written behind the service's back are grown (``grow_seen_spans``); votes
+are cast and taken back; the cooldown and the pool window change; time moves by seconds to weeks.
 
 After every step, and on every frame a screen asks for, ``display.feed`` must answer what
 ``expected_order`` (below) says: DESIGN.md's feed section written as plain ORM queries,
@@ -56,6 +57,7 @@ from display.votes import vote_artwork
 from impressions.backfill import backfill_impressions
 from impressions.models import Backfill, Impression
 from impressions.services import record_impressions, reset_seen
+from impressions.spans import grow_missing_spans
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -268,6 +270,10 @@ class FeedModel(RuleBasedStateMachine):
             trigger=Backfill.Trigger.COMMAND,
             cutover=cutover,
         )
+
+    @rule()
+    def an_operator_grows_the_missing_spans(self) -> None:
+        grow_missing_spans()  # manage.py grow_seen_spans; migration 0005 on an upgrade
 
     # -- votes, settings, time -----------------------------------------------------
 
