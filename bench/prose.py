@@ -34,8 +34,10 @@ user is then left as the app leaves them (`bench/data.py`): the new, typical, he
 rerun users send one batch (`record_impressions` of the newest artwork they saw), which
 grows their span over their whole run; the heavy user's twins get the operator's writes
 (an artwork published inside the span by a bulk update, one impression deleted), or no
-batch at all; the backfilled user goes through `backfill_impressions`, cutover at now.
-`VACUUM ANALYZE` runs last.
+batch at all; then `grow_missing_spans` grows a span for every user who has history
+and none (the heavy twin without a batch and every other user), as migration
+`impressions/0005_grow_missing_spans` does on the upgrade; the backfilled user goes
+through `backfill_impressions`, cutover at now. `VACUUM ANALYZE` runs last.
 
 ## Why the feed's cost does not grow with history
 

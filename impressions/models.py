@@ -97,10 +97,11 @@ class SeenSpan(models.Model):
 class SpanHole(models.Model):
     """An artwork inside ``user``'s seen span that may be unseen (see ``SeenSpan``).
 
-    Written by database triggers only, so its columns are plain values, not foreign keys:
-    a trigger may record a hole for an artwork or a user being deleted in the same
-    transaction. A hole only makes the feed look at an artwork (it checks everything
-    again), so a stale one costs a probe, never a wrong frame.
+    Written by database triggers (and by a one-off walk that bridges a short gap in a
+    user's history, ``impressions.spans.seed_seen_span``), so its columns are plain
+    values, not foreign keys: a trigger may record a hole for an artwork or a user being
+    deleted in the same transaction. A hole only makes the feed look at an artwork (it
+    checks everything again), so a stale one costs a probe, never a wrong frame.
     """
 
     user_id = models.BigIntegerField()

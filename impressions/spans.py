@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from artfeed.models import Artwork
-from artfeed.sql import execute
+from artfeed.sql import execute, fetch_rows
 from impressions.models import Impression, SeenSpan, SpanHole
 
 # The advisory lock the triggers of migration 0003_seen_span_holes take (same number).
@@ -120,15 +120,15 @@ def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> tuple[str, l
     """.format(**span_tables())  # noqa: S608 - table names come from model metadata
 
     def walk_params(far: datetime) -> list:
-        return [uid, uid, uid, moment.get_db_prep_value(far, connection)]
+        return [uid, uid, uid, uid, moment.get_db_prep_value(far, connection)]
 
     return sql, [uid, *seed_params, *walk_params(_FAR_PAST), *walk_params(_FAR_FUTURE), uid]
 
 
 def _walk(start: str, *, up: bool) -> str:
     """From ``start`` (inclusive) toward newer (``up``) or older: the furthest created_at
-    before the first visible artwork not seen since its creation. Parameters: user,
-    user, user, the far end (past or future)."""
+    before the first visible artwork neither seen since its creation nor listed as a
+    hole. Parameters: user, user, user, user, the far end (past or future)."""
     compare, beyond, order, pick = (">=", "<", "ASC", "max") if up else ("<=", ">", "DESC", "min")
     return f"""(SELECT {pick}(a.created_at) FROM {{artwork}} a
         WHERE a.created_at {compare} {start} AND {_VISIBLE.format(alias="a")}
@@ -137,6 +137,8 @@ def _walk(start: str, *, up: bool) -> str:
             WHERE b.created_at {compare} {start} AND {_VISIBLE.format(alias="b")}
             AND NOT EXISTS (SELECT 1 FROM {{impression}} i WHERE i.user_id = %s
                             AND i.artwork_id = b.id AND i.viewed_at >= b.created_at)
+            AND NOT EXISTS (SELECT 1 FROM {{hole}} h WHERE h.user_id = %s
+                            AND h.artwork_id = b.id)
             ORDER BY b.created_at {order} LIMIT 1), %s))"""
 
 
@@ -155,13 +157,51 @@ def _fill_holes(user: AbstractBaseUser) -> None:
     )
 
 
-def seed_seen_span(user: AbstractBaseUser, *, artwork_id: uuid.UUID) -> None:
+# Growing a missing span (``grow_missing_spans``) bridges a gap of at most this many
+# unseen artworks in a user's run, listing them as holes, up to this many times: an
+# artwork skipped in the middle of a long history (published late, its impression
+# deleted) then no longer leaves the history beyond it to be probed. Each hole costs
+# the feed one probe a frame until it is seen, and being unseen it is shown soon.
+GAP = 8
+BRIDGES = 8
+
+
+def seed_seen_span(user: AbstractBaseUser, *, artwork_id: uuid.UUID, bridges: int = 0) -> None:
     """Grow the user's span from ``artwork_id`` (one they have seen) over all they have
-    seen around it, in a transaction of its own: for history written in bulk, which no
-    batch has walked yet (a backfill). Walks the whole run once."""
+    seen around it, then across up to ``bridges`` short gaps below it, in a transaction
+    of its own: for history written in bulk, which no batch has walked yet (a backfill,
+    an upgrade, an import). Walks the whole run once."""
     with transaction.atomic(savepoint=False):
         hold_span_lock()
         grow_seen_span(user, seen_ids=[artwork_id], prepared=False)
+        for _ in range(bridges):
+            if not _bridge_gap(user):
+                break
+            grow_seen_span(user, prepared=False)
+
+
+def _bridge_gap(user: AbstractBaseUser) -> bool:
+    """List as holes the unseen artworks just below the span when one of the next
+    ``GAP + 1`` visible artworks was seen since its creation (the walk then passes
+    them). Returns whether it listed any."""
+    rows = fetch_rows(
+        """SELECT a.id, EXISTS (SELECT 1 FROM {impression} i WHERE i.user_id = %s
+                                AND i.artwork_id = a.id AND i.viewed_at >= a.created_at)
+        FROM {artwork} a
+        WHERE a.created_at < (SELECT s.oldest FROM {span} s WHERE s.user_id = %s)
+        AND {visible} ORDER BY a.created_at DESC LIMIT %s""".format(
+            **span_tables(), visible=_VISIBLE.format(alias="a")
+        ),  # noqa: S608 - table names come from model metadata
+        [user.pk, user.pk, user.pk, GAP + 1],
+    )
+    seen = [position for position, (_, was_seen) in enumerate(rows) if was_seen]
+    if not seen or seen[0] == 0:
+        return False
+    SpanHole.objects.bulk_create(
+        [SpanHole(user_id=user.pk, artwork_id=uuid.UUID(str(pk))) for pk, _ in rows[: seen[0]]],
+        ignore_conflicts=True,
+    )
+    return True
 
 
 def grow_missing_spans() -> int:
@@ -187,7 +227,8 @@ def grow_missing_spans() -> int:
             viewed_at__gte=F("artwork__created_at"),
         ).order_by("-artwork__created_at")
         for artwork_id in seen.values_list("artwork_id", flat=True)[:1]:
-            seed_seen_span(user, artwork_id=artwork_id)  # seen and visible: a span at least
+            # Seen and visible: a span at least.
+            seed_seen_span(user, artwork_id=artwork_id, bridges=BRIDGES)
             grown += 1
     return grown
 

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from display.feed import next_frames
-from impressions.models import SeenSpan
-from impressions.spans import grow_missing_spans
+from impressions.models import SeenSpan, SpanHole
+from impressions.spans import GAP, grow_missing_spans
 from tests.factories import ArtworkFactory, ImpressionFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,31 @@ def test_it_grows_a_span_over_history_written_behind_the_batches(user):
     span = SeenSpan.objects.get(user=user)
     assert (span.oldest, span.newest) == (pool[4].created_at, pool[0].created_at)
     assert next_frames(user, screen="tv")[0].artwork.title == "art 5"
+
+
+def test_a_short_gap_in_the_history_is_bridged_with_holes(user):
+    pool = imported_history(user, count=12, seen=10)
+    pool[4].impressions.all().delete()  # skipped in the middle of the run
+
+    grow_missing_spans()
+
+    span = SeenSpan.objects.get(user=user)
+    assert (span.oldest, span.newest) == (pool[9].created_at, pool[0].created_at)
+    assert list(SpanHole.objects.values_list("artwork_id", flat=True)) == [pool[4].pk]
+    frames = next_frames(user, screen="tv", limit=3)
+    assert [f.artwork.title for f in frames] == ["art 4", "art 10", "art 11"]
+
+
+def test_a_long_gap_is_not_bridged(user):
+    pool = imported_history(user, count=20, seen=20)
+    for artwork in pool[5 : 6 + GAP]:
+        artwork.impressions.all().delete()
+
+    grow_missing_spans()
+
+    span = SeenSpan.objects.get(user=user)
+    assert (span.oldest, span.newest) == (pool[4].created_at, pool[0].created_at)
+    assert not SpanHole.objects.exists()
 
 
 def test_users_with_a_span_or_no_history_are_left_alone(user, other_user):
