@@ -90,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     report = run_all(
         size=size, database_url=url, log=lambda line: print(line, flush=True), rows=args.rows
     )
-    if args.rows and args.output is None:
-        print(report)
+    if args.rows:  # a part of the report, never spliced into docs/benchmarks.md
+        if args.output is None:
+            print(report)
+        else:
+            args.output.write_text(report)
         return 0
     output = args.output or ROOT / "docs" / "benchmarks.md"
     output.parent.mkdir(parents=True, exist_ok=True)
