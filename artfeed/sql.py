@@ -14,7 +14,7 @@ each runs as an unnamed statement, planned each time (docs/benchmarks.md has the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -58,6 +58,23 @@ def fetch_rows(statement: str, params: Sequence[Any]) -> list[tuple]:
     with _cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
+
+
+def rows_later(statement: str, params: Sequence[Any]) -> Callable[[], list[tuple]]:
+    """Run a statement that returns rows, and return what reads them. On PostgreSQL they
+    are read only when asked, so inside a ``pipeline`` the statements sent meanwhile
+    (and the COMMIT) share its round trip; elsewhere they are read at once."""
+    if connection.vendor != "postgresql":
+        rows = fetch_rows(statement, params)
+        return lambda: rows
+    cursor = _cursor()
+    cursor.execute(statement, params)
+
+    def read() -> list[tuple]:
+        with cursor:
+            return cursor.fetchall()
+
+    return read
 
 
 def execute(statement: str, params: Sequence[Any]) -> None:

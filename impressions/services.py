@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from artfeed.sql import fetch_rows, pipeline
+from artfeed.sql import pipeline, rows_later
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
 from impressions.spans import among, forget_seen_span, grow_seen_span, hold_span_lock
@@ -40,9 +40,9 @@ class RecordedBatch:
 
 def _upsert_visible(
     user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], now: datetime, source: str
-):
+) -> Callable[[], list[uuid.UUID]]:
     """Insert or refresh the impressions of the artworks among ``artwork_ids`` that the user
-    may see, in one statement, and return the ids written.
+    may see, in one statement, and return what reads the ids written (``rows_later``).
 
     Raw SQL because the ORM cannot say this in one round trip: the visibility filter, the
     upsert and the answer (RETURNING) happen atomically, so an artwork deleted or made
@@ -74,7 +74,8 @@ def _upsert_visible(
     params = [user.pk, moment, moment, source, *ids, user.pk]
     # Prepared (artfeed.sql), and the same text for every batch on PostgreSQL (``among``):
     # converted and planned once per connection, not once per batch.
-    return [_as_uuid(row[0]) for row in fetch_rows(sql, params)]
+    read = rows_later(sql, params)
+    return lambda: [_as_uuid(row[0]) for row in read()]
 
 
 def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
@@ -99,13 +100,15 @@ def record_impressions(
     distinct = list(dict.fromkeys(artwork_ids))
     if not distinct:
         return RecordedBatch(attempted=0)
-    # Pipelined (artfeed.sql): BEGIN, the lock and the upsert go together, then the span's
-    # two statements with the COMMIT: two round trips for six statements.
-    with pipeline(), transaction.atomic():
-        hold_span_lock()  # before any row is written: see impressions.spans
-        written = _upsert_visible(user, distinct, now, source)
-        if written:
-            grow_seen_span(user, seen_ids=written)
+    # Pipelined (artfeed.sql): BEGIN, the lock, the upsert, the span's two statements and
+    # the COMMIT share one round trip; the ids written are read after it. The span grows
+    # from the ids asked for: it only starts there, and checks every artwork it covers.
+    with pipeline():
+        with transaction.atomic():
+            hold_span_lock()  # before any row is written: see impressions.spans
+            read_written = _upsert_visible(user, distinct, now, source)
+            grow_seen_span(user, seen_ids=distinct)
+        written = read_written()
     written_set = set(written)
     batch = RecordedBatch(
         attempted=len(distinct),
