@@ -87,24 +87,28 @@ same lanes with the ORM cost three or four queries and about 10 ms of Python per
   three times a trivial request. Next steps: one statement for the lease and the
   screen (a data-modifying CTE on PostgreSQL), and keeping the user in the session's
   cache.
-- **Impression ingest** (0.25 of the raw upsert's rows per second in this run, 0.31 in
-  the previous one, 0.18 before the span moved to SQL). A batch is now the span lock,
-  the upsert, one statement that grows the span and one that drops holes seen again
-  (it was the upsert and five ORM queries). Measured in process on this data set, the
-  service alone (`record_impressions`, 200 new ids) runs at about 0.4 of the raw
-  statement: the upsert itself costs what the raw one does, the span's walk over the
-  200 rows it newly covers about as much again (index probes into a table of five
-  million impressions); the rest of the gap is the request path around it (session,
-  user, CSRF, the JSON body, the endpoint's metrics and log line).
+- **Impression ingest** (about half the raw upsert's rows per second on a quiet
+  machine, less on a loaded one; 0.25 before the changes below, 0.18 before the span
+  moved to SQL). Profiled per statement, a 200-id batch spent most of its span's cost
+  not in PostgreSQL (the walk over the 200 rows it newly covers executes in under
+  1 ms) but in psycopg converting two statements of two hundred placeholders each,
+  about 2.5 ms of Python per statement per batch (it caches only short texts), and in
+  round trips. Now the ids go as one array parameter (`impressions.spans.among`), so
+  both statements keep one text, converted and planned once per connection; and BEGIN,
+  the span lock, the upsert, the span's walk, the hole clean-up and the COMMIT go to
+  the database in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`;
+  the upsert's ids are read after the COMMIT). What is left is the request path around
+  the service (the session's and the user's queries, CSRF, the JSON body, the
+  endpoint's metrics and log line), which on this shared two-core machine costs about
+  as much as the batch's own statements.
 - **Backfill against the raw statement** (1.31× in this run, 0.88× in the previous one,
   1.38× before): the command now also starts each user's seen span, one walk over the
   rows it just inserted, so that the user's first frame skips them; the raw statement
   does neither.
-- **A heavy user with no span yet** (history written in bulk by something other than a
-  batch or the backfill: an import, or every user once after the upgrade that
-  introduced holes, which drops the old spans) is probed through their history until
-  their screen's next batch grows the span: one frame. The backfill and every batch
-  start or grow spans themselves.
+- **History imported behind the app's back** (raw SQL) leaves its users without a span
+  until their next batch or `manage.py grow_seen_spans`: one frame probed through their
+  history (47× a new user's, before migration 0005 this was every user after the
+  upgrade). Batches, the backfill and the migration leave no user in that state.
 
 ## The feed's model-based test
 
