@@ -63,7 +63,7 @@ def fetch_rows(statement: str, params: Sequence[Any]) -> list[tuple]:
 def rows_later(statement: str, params: Sequence[Any]) -> Callable[[], list[tuple]]:
     """Run a statement that returns rows, and return what reads them. On PostgreSQL they
     are read only when asked, so inside a ``pipeline`` the statements sent meanwhile
-    (and the COMMIT) share its round trip; elsewhere they are read at once."""
+    share its round trip; elsewhere they are read at once."""
     if connection.vendor != "postgresql":
         rows = fetch_rows(statement, params)
         return lambda: rows

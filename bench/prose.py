@@ -95,9 +95,9 @@ same lanes with the ORM cost three or four queries and about 10 ms of Python per
   about 2.5 ms of Python per statement per batch (it caches only short texts), and in
   round trips. Now the ids go as one array parameter (`impressions.spans.among`), so
   both statements keep one text, converted and planned once per connection; and BEGIN,
-  the span lock, the upsert, the span's walk, the hole clean-up and the COMMIT go to
-  the database in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`;
-  the upsert's ids are read after the COMMIT). What is left is the request path around
+  the span lock, the upsert, the span's walk and the hole clean-up go to the database
+  in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`; the upsert's
+  ids are read once all are sent), the COMMIT in a second. What is left is the request path around
   the service (the session's and the user's queries, CSRF, the JSON body, the
   endpoint's metrics and log line), which on this shared two-core machine costs about
   as much as the batch's own statements.

@@ -100,11 +100,13 @@ def record_impressions(
     distinct = list(dict.fromkeys(artwork_ids))
     if not distinct:
         return RecordedBatch(attempted=0)
-    # Pipelined (artfeed.sql): BEGIN, the lock, the upsert, the span's two statements and
-    # the COMMIT share one round trip; the ids written are read after it. The span grows
-    # from the ids asked for: it only starts there, and checks every artwork it covers.
-    with pipeline():
-        with transaction.atomic():
+    # Pipelined (artfeed.sql): BEGIN, the lock, the upsert and the span's two statements
+    # share one round trip, the COMMIT a second; the ids written are read in between. The
+    # span grows from the ids asked for: it only starts there, and checks every artwork
+    # it covers. The transaction starts outside the pipeline: psycopg waits for a round
+    # trip of its own to switch autocommit inside one.
+    with transaction.atomic():
+        with pipeline():
             hold_span_lock()  # before any row is written: see impressions.spans
             read_written = _upsert_visible(user, distinct, now, source)
             grow_seen_span(user, seen_ids=distinct)
