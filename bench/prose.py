@@ -87,24 +87,25 @@ same lanes with the ORM cost three or four queries and about 10 ms of Python per
   three times a trivial request. Next steps: one statement for the lease and the
   screen (a data-modifying CTE on PostgreSQL), and keeping the user in the session's
   cache.
-- **Impression ingest** (about half the raw upsert's rows per second on a quiet
-  machine, less on a loaded one; 0.25 before the changes below, 0.18 before the span
-  moved to SQL). Profiled per statement, a 200-id batch spent most of its span's cost
-  not in PostgreSQL (the walk over the 200 rows it newly covers executes in under
-  1 ms) but in psycopg converting two statements of two hundred placeholders each,
-  about 2.5 ms of Python per statement per batch (it caches only short texts), and in
-  round trips. Now the ids go as one array parameter (`impressions.spans.among`), so
-  both statements keep one text, converted and planned once per connection; and BEGIN,
-  the span lock, the upsert, the span's walk and the hole clean-up go to the database
-  in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`; the upsert's
-  ids are read once all are sent), the COMMIT in a second. What is left is the request path around
-  the service (the session's and the user's queries, CSRF, the JSON body, the
-  endpoint's metrics and log line), which on this shared two-core machine costs about
-  as much as the batch's own statements.
-- **Backfill against the raw statement** (1.31× in this run, 0.88× in the previous one,
-  1.38× before): the command now also starts each user's seen span, one walk over the
-  rows it just inserted, so that the user's first frame skips them; the raw statement
-  does neither.
+- **Impression ingest** (0.25 to 0.40 of the raw upsert's rows per second over the
+  latest runs, the service alone 0.73; 0.25 in the first full run, before the changes
+  below, 0.18 before the span moved to SQL). Profiled per statement, a 200-id batch
+  spent most of its span's cost not in PostgreSQL (the walk over the 200 rows it newly
+  covers executes in under 1 ms) but in psycopg converting two statements of two hundred
+  placeholders each, about 2.5 ms of Python per statement per batch (it caches only
+  short texts), and in round trips. Now the ids go as one array parameter
+  (`impressions.spans.among`), so both statements keep one text, converted and planned
+  once per connection; and BEGIN, the span lock, the upsert, the span's walk and the
+  hole clean-up go to the database in one round trip (PostgreSQL's pipeline mode,
+  `artfeed.sql.pipeline`; the upsert's ids are read once all are sent), the COMMIT in a
+  second. What is left is the request path around the service (the session's and the
+  user's queries, CSRF, the JSON body, the endpoint's metrics and log line, uvicorn): on
+  this shared two-core machine about 20 ms a batch, more than the batch's own
+  statements. Next steps are there: the session and the user cached instead of two
+  queries a request. - **Backfill against the raw statement** (1.31× in this run, 0.88×
+  in the previous one, 1.38× before): the command now also starts each user's seen span,
+  one walk over the rows it just inserted, so that the user's first frame skips them;
+  the raw statement does neither.
 - **History imported behind the app's back** (raw SQL) leaves its users without a span
   until their next batch or `manage.py grow_seen_spans`: one frame probed through their
   history (47× a new user's, before migration 0005 this was every user after the
