@@ -25,7 +25,7 @@ from display.generate import (
 )
 from display.pins import pin_ms
 from display.screens import SCREEN_FIELDS, screen_settings
-from display.views import HtmxHttpRequest
+from display.views.page import HtmxHttpRequest
 
 TEMPLATE = "display/generate.html"
 # Where the overlay's form lives on the display page: a refusal re-renders it there.

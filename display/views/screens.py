@@ -12,7 +12,7 @@ from artfeed.web.bodies import BadBody, Text, read_body
 from display.models import Screen
 from display.screens import NO_SLEEP, BadScreenSettings, screen_settings
 from display.stats import user_screens
-from display.views import HtmxHttpRequest
+from display.views.page import HtmxHttpRequest
 
 
 @require_safe
