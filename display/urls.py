@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from display.views import app, generate, live, page, preferences, recoveries, screens
+from display.views import app, generate, live, page, preferences, recoveries, screens, stats
 
 app_name = "display"
 urlpatterns = [
     path("", page.page, name="page"),
     path("next/", page.next_frame, name="next"),
-    path("stats/", page.stats, name="stats"),
+    path("stats/", stats.stats_page, name="stats"),
     path("screens/", screens.screens, name="screens"),
     path("screens/sleep/", screens.set_sleep, name="screen-sleep"),
     path("generate/", generate.generate, name="generate"),

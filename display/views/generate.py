@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -17,6 +18,7 @@ from artfeed.generation.registry import get_generator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
 from artfeed.http import page_view, wants_json
 from artfeed.web.bodies import BadBody, read_body
+from artfeed.web.htmx import HtmxHttpRequest, for_htmx
 from display.generate import (
     GENERATION_FIELDS,
     SURPRISE,
@@ -25,7 +27,6 @@ from display.generate import (
 )
 from display.pins import pin_ms
 from display.screens import SCREEN_FIELDS, screen_settings
-from display.views.page import HtmxHttpRequest
 
 TEMPLATE = "display/generate.html"
 # Where the overlay's form lives on the display page: a refusal re-renders it there.
@@ -39,6 +40,7 @@ def _form(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    # The overlay's page; htmx gets its form partial alone (for_htmx on the view).
     context = {
         "styles": get_generator().styles,
         "surprise": SURPRISE,
@@ -49,8 +51,7 @@ def _form(
         "used": generations_used(request.user),
         "limit": settings.ARTFEED_DAILY_GENERATIONS,
     }
-    name = f"{TEMPLATE}#form" if request.htmx else TEMPLATE
-    return render(request, name, context, status=status)
+    return TemplateResponse(request, TEMPLATE, context, status=status)
 
 
 def _refused(
@@ -78,6 +79,7 @@ def _refused(
 
 
 @page_view("GET", "POST")
+@for_htmx(partial="form")
 def generate(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form, with today's usage ("12 of 100 today"). POST (prompt, style,
     mood, bpm, energy, brightness, fingerprint, dynamic, screen, dwell): make the artwork

@@ -2,23 +2,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
 from artfeed.release import current_release
+from artfeed.web.htmx import HtmxHttpRequest
 from display.feed import next_frames
 from display.models import Screen
 from display.reloads import record_reloaded_frame, shown_frame
 from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings
-from display.stats import display_stats
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_safe
@@ -71,13 +65,3 @@ def next_frame(request: HtmxHttpRequest) -> HttpResponse:
     if not frames:
         return HttpResponse(status=204)
     return render(request, "display/page.html#frame", {"frame": frames[0]})
-
-
-@require_safe
-@login_required
-@vary_on_headers("HX-Request")
-def stats(request: HtmxHttpRequest) -> HttpResponse:
-    """``GET /display/stats/``: the user's feed in numbers, what each screen shows and why,
-    the last frames shown. The page refreshes its ``live`` partial through htmx."""
-    template = "display/stats.html#live" if request.htmx else "display/stats.html"
-    return render(request, template, {"stats": display_stats(user=request.user)})
