@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -25,8 +24,8 @@ from display.generate import (
     generate_on_screen,
     parse_generation_request,
 )
-from display.pins import pin_ms
 from display.screens import SCREEN_FIELDS, screen_settings
+from display.views.page import pinned_frame
 
 TEMPLATE = "display/generate.html"
 # Where the overlay's form lives on the display page: a refusal re-renders it there.
@@ -121,10 +120,7 @@ def generate(request: HtmxHttpRequest) -> HttpResponse:
         "daily_limit": generation.daily_limit,
     }
     if request.htmx:
-        response = render(
-            request, "display/page.html#frame", {"frame": made.frame, "pin_ms": pin_ms()}
-        )
-        return trigger_client_event(response, "artGenerated", summary)
+        return trigger_client_event(pinned_frame(request, made.frame), "artGenerated", summary)
     if wants_json(request):
         summary["image_url"] = reverse("artwork-image", args=[artwork.pk])
         return JsonResponse(summary, status=201 if generation.created else 200)
