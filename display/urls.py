@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from display.views import app, generate, live, page, preferences, recoveries, screens, stats
+from display.views import (
+    app,
+    generate,
+    live,
+    page,
+    preferences,
+    recoveries,
+    screens,
+    stats,
+    wakelock,
+)
 
 app_name = "display"
 urlpatterns = [
@@ -16,7 +26,7 @@ urlpatterns = [
     path("stream/", live.stream, name="stream"),
     path("recoveries/", recoveries.recoveries, name="recoveries"),
     path("preferences/", preferences.preferences, name="preferences"),
-    path("wake-lock/", recoveries.wake_lock, name="wake-lock"),
+    path("wake-lock/", wakelock.wake_lock, name="wake-lock"),
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("service-worker.js", app.service_worker, name="service-worker"),
 ]
