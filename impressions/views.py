@@ -31,6 +31,7 @@ def batch(request: HttpRequest) -> JsonResponse:
 
 
 @api_view("GET")
-def stats(request: HttpRequest) -> JsonResponse:
-    """``GET /api/stats/``: the user's feed in numbers (see ``impression_stats``)."""
+def stats_json(request: HttpRequest) -> JsonResponse:
+    """``GET /api/stats/``: the user's feed in numbers (see ``impression_stats``), for
+    scripts; the stats page (``display.views.stats.stats_page``) shows them to people."""
     return JsonResponse(impression_stats(user=request.user).as_json())

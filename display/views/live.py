@@ -1,19 +1,14 @@
-"""Live updates: the event stream of a user's screens, and the frame it points them to."""
+"""Live updates: the event stream of a user's screens (``/display/stream/``). The frame an
+event points them to is fetched from ``display.views.page.frame``."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from artfeed.http import json_error
-from artfeed.models import Artwork
-from display.pins import pin_frame, pin_ms
-from display.screens import BadScreenSettings, screen_settings
 from display.stream import art_ready_events
 
 logger = logging.getLogger(__name__)
@@ -47,17 +42,3 @@ async def stream(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
-
-
-@require_safe
-@login_required
-def frame(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """``GET /display/frame/<id>/?screen=…``: that artwork as the ``frame`` partial, pinned
-    and leased to the screen (404 unless the user may see it)."""
-    try:
-        screen = screen_settings(request)
-    except BadScreenSettings as error:
-        return HttpResponseBadRequest(str(error))
-    artwork = get_object_or_404(Artwork.objects.visible_to(request.user), pk=pk)
-    pinned = pin_frame(request.user, screen=screen.key, artwork=artwork, dwell=screen.dwell)
-    return render(request, "display/page.html#frame", {"frame": pinned, "pin_ms": pin_ms()})

@@ -1,24 +1,27 @@
+"""The display page and the frames it swaps in: ``/display/``, ``/display/next/`` (the
+feed's next frame) and ``/display/frame/<id>/`` (a frame pinned on purpose)."""
+
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
+from artfeed.models import Artwork
 from artfeed.release import current_release
-from display.feed import next_frames
+from artfeed.web.htmx import HtmxHttpRequest
+from display.feed import Frame, next_frames
 from display.models import Screen
+from display.pins import pin_frame, pin_ms
 from display.reloads import record_reloaded_frame, shown_frame
 from display.screens import SCREEN_COOKIE, BadScreenSettings, screen_settings
-from display.stats import display_stats
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+FRAME = "display/page.html#frame"
 
 
 @require_safe
@@ -70,14 +73,24 @@ def next_frame(request: HtmxHttpRequest) -> HttpResponse:
     frames = next_frames(request.user, screen=screen.key, dwell=screen.dwell)
     if not frames:
         return HttpResponse(status=204)
-    return render(request, "display/page.html#frame", {"frame": frames[0]})
+    return render(request, FRAME, {"frame": frames[0]})
 
 
 @require_safe
 @login_required
-@vary_on_headers("HX-Request")
-def stats(request: HtmxHttpRequest) -> HttpResponse:
-    """``GET /display/stats/``: the user's feed in numbers, what each screen shows and why,
-    the last frames shown. The page refreshes its ``live`` partial through htmx."""
-    template = "display/stats.html#live" if request.htmx else "display/stats.html"
-    return render(request, template, {"stats": display_stats(user=request.user)})
+def frame(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """``GET /display/frame/<id>/?screen=…``: that artwork as the ``frame`` partial, pinned
+    and leased to the screen (404 unless the user may see it)."""
+    try:
+        screen = screen_settings(request)
+    except BadScreenSettings as error:
+        return HttpResponseBadRequest(str(error))
+    artwork = get_object_or_404(Artwork.objects.visible_to(request.user), pk=pk)
+    pinned = pin_frame(request.user, screen=screen.key, artwork=artwork, dwell=screen.dwell)
+    return pinned_frame(request, pinned)
+
+
+def pinned_frame(request: HttpRequest, frame: Frame) -> HttpResponse:
+    """``frame`` as the page's ``frame`` partial, held on screen for the pin's time
+    (``pin_ms``) instead of the screen's dwell."""
+    return render(request, FRAME, {"frame": frame, "pin_ms": pin_ms()})

@@ -2,27 +2,27 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
-from django.views.decorators.vary import vary_on_headers
 
 from artfeed.http import json_error, wants_json
 from artfeed.web.bodies import BadBody, Text, read_body
+from artfeed.web.htmx import HtmxHttpRequest, for_htmx
 from display.models import Screen
 from display.screens import NO_SLEEP, BadScreenSettings, screen_settings
 from display.stats import user_screens
-from display.views import HtmxHttpRequest
 
 
 @require_safe
 @login_required
-@vary_on_headers("HX-Request")
+@for_htmx(partial="live")
 def screens(request: HtmxHttpRequest) -> HttpResponse:
     """``GET /display/screens/``: the user's screens, last contact first, with what each
     shows, its settings and its kiosk URL. The page refreshes its ``live`` partial."""
-    template = "display/screens.html#live" if request.htmx else "display/screens.html"
-    return render(request, template, {"screens": user_screens(user=request.user)})
+    return TemplateResponse(
+        request, "display/screens.html", {"screens": user_screens(user=request.user)}
+    )
 
 
 SLEEP_FIELDS = {

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -17,15 +17,15 @@ from artfeed.generation.registry import get_generator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
 from artfeed.http import page_view, wants_json
 from artfeed.web.bodies import BadBody, read_body
+from artfeed.web.htmx import HtmxHttpRequest, for_htmx
 from display.generate import (
     GENERATION_FIELDS,
     SURPRISE,
     generate_on_screen,
     parse_generation_request,
 )
-from display.pins import pin_ms
 from display.screens import SCREEN_FIELDS, screen_settings
-from display.views import HtmxHttpRequest
+from display.views.page import pinned_frame
 
 TEMPLATE = "display/generate.html"
 # Where the overlay's form lives on the display page: a refusal re-renders it there.
@@ -39,6 +39,7 @@ def _form(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    # The overlay's page; htmx gets its form partial alone (for_htmx on the view).
     context = {
         "styles": get_generator().styles,
         "surprise": SURPRISE,
@@ -49,8 +50,7 @@ def _form(
         "used": generations_used(request.user),
         "limit": settings.ARTFEED_DAILY_GENERATIONS,
     }
-    name = f"{TEMPLATE}#form" if request.htmx else TEMPLATE
-    return render(request, name, context, status=status)
+    return TemplateResponse(request, TEMPLATE, context, status=status)
 
 
 def _refused(
@@ -78,6 +78,7 @@ def _refused(
 
 
 @page_view("GET", "POST")
+@for_htmx(partial="form")
 def generate(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form, with today's usage ("12 of 100 today"). POST (prompt, style,
     mood, bpm, energy, brightness, fingerprint, dynamic, screen, dwell): make the artwork
@@ -119,10 +120,7 @@ def generate(request: HtmxHttpRequest) -> HttpResponse:
         "daily_limit": generation.daily_limit,
     }
     if request.htmx:
-        response = render(
-            request, "display/page.html#frame", {"frame": made.frame, "pin_ms": pin_ms()}
-        )
-        return trigger_client_event(response, "artGenerated", summary)
+        return trigger_client_event(pinned_frame(request, made.frame), "artGenerated", summary)
     if wants_json(request):
         summary["image_url"] = reverse("artwork-image", args=[artwork.pk])
         return JsonResponse(summary, status=201 if generation.created else 200)
