@@ -28,16 +28,6 @@ class ArtworkQuerySet(models.QuerySet["Artwork"]):
             return self.filter(is_public=True)
         return self.filter(Q(is_public=True) | Q(created_by=user))
 
-    def pool(self, *, now: datetime | None = None) -> ArtworkQuerySet:
-        """Artworks young enough to be in rotation (``ARTFEED_POOL_MAX_AGE``)."""
-        now = now or timezone.now()
-        return self.filter(created_at__gt=now - settings.ARTFEED_POOL_MAX_AGE)
-
-    def fresh_for(self, user: AbstractBaseUser, *, now: datetime | None = None) -> ArtworkQuerySet:
-        """The user's own generated artworks still inside their freshness window."""
-        now = now or timezone.now()
-        return self.filter(created_by=user, fresh_until__gt=now)
-
     def publish(self) -> list[Artwork]:
         """Make these artworks public (the shared pool); return those that were not."""
         return self._set_public(True)
