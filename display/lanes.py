@@ -4,11 +4,13 @@ Written in SQL because this is the hottest read of the product: every screen ask
 every few seconds, forever. Built with the ORM it took three or four queries and about
 10 ms of Python to compose them; as one prepared statement it costs a fraction of a
 millisecond more than fetching the ten newest artworks by index (docs/benchmarks.md).
-Portable to SQLite and PostgreSQL.
+Portable to SQLite and PostgreSQL. The rules they apply (visible, fresh, seen recently,
+in the pool) are the fragments of ``artfeed.rules`` and ``impressions.rules``, each
+tested there against its ORM form; only the lanes' own logic is written here.
 
-``first_lanes`` reads the fresh lane and the unseen lane in one go. The unseen lane
-searches above and below the user's seen span (``impressions.spans``), looked up in the
-same statement, and inside it only the span's holes, so the rows inside the span,
+``fresh_and_unseen_lanes`` reads the fresh lane and the unseen lane in one go. The
+unseen lane searches above and below the user's seen span (``impressions.spans``), looked
+up in the same statement, and inside it only the span's holes, so the rows inside the span,
 however many, are never visited. The span is trusted only where its artworks were
 created after the cooldown's start (``impressions.models.SeenSpan`` says why). Each
 branch stops after ``want`` rows; the caller takes them in lane order.
@@ -69,7 +71,7 @@ _HOLES = "a.id IN (SELECT h.artwork_id FROM {hole} h WHERE h.user_id = %s)"
 # cannot see a bound LIMIT, assumes a tenth of the table, and picks a parallel hash
 # anti-join over the whole pool instead of a short index walk.
 @cache
-def _first_lanes_sql(want: int) -> str:
+def _fresh_and_unseen_sql(want: int) -> str:
     unseen = f"""SELECT 1 AS branch, {{columns}} FROM {{artwork}} a
         WHERE {in_pool_sql()} AND {{where}}
         AND {_NOT_SEEN_RECENTLY} AND {_AVAILABLE}
@@ -123,10 +125,10 @@ def _dedupe(rows: list[tuple], lanes: dict[int, str], skip: int) -> list[tuple[s
     return picked
 
 
-def first_lanes_statement(
+def fresh_and_unseen_statement(
     user: AbstractBaseUser, *, now: datetime, want: int, besides: str | None = None
 ) -> tuple[str, list]:
-    """The statement ``first_lanes`` runs and its parameters (to EXPLAIN it, say)."""
+    """The statement ``fresh_and_unseen_lanes`` runs and its parameters (to EXPLAIN it, say)."""
     uid = user.pk
     moment = _moment(now)
     cutoff = _moment(cooldown_start(now))
@@ -138,16 +140,16 @@ def first_lanes_statement(
     above = [start, uid, start, *rest]
     holes = [start, uid, *rest]
     below = [start, cutoff, just_after, uid, start, *rest]
-    return _first_lanes_sql(want), [*fresh, *above, *holes, *below]
+    return _fresh_and_unseen_sql(want), [*fresh, *above, *holes, *below]
 
 
-def first_lanes(
+def fresh_and_unseen_lanes(
     user: AbstractBaseUser, *, now: datetime, want: int, besides: str | None = None
 ) -> list[tuple[str, Artwork]]:
     """Up to ``want`` frames of the fresh lane, then as many of the unseen lane, each
     newest first, as (lane, artwork) pairs with no artwork twice. ``besides``: a screen
     starting over, whose own leases do not hold its frames back."""
-    rows = fetch_rows(*first_lanes_statement(user, now=now, want=want, besides=besides))
+    rows = fetch_rows(*fresh_and_unseen_statement(user, now=now, want=want, besides=besides))
     return _dedupe(rows, {0: "fresh", 1: "unseen"}, skip=1)
 
 
