@@ -26,3 +26,8 @@ def artworks_where(fragment: str, params: Sequence[Any]) -> set[uuid.UUID]:
 
 def ids(artworks: Iterable[Artwork]) -> set[uuid.UUID]:
     return {artwork.pk for artwork in artworks}
+
+
+def assert_selects_some_not_all(selected: set, artworks: list[Artwork]) -> None:
+    # A rule that keeps everything or nothing here would agree with any other.
+    assert 0 < len(selected) < len(artworks)

@@ -13,7 +13,7 @@ from artfeed.models import Artwork
 from impressions import rules
 from impressions.models import Impression
 from tests.factories import ArtworkFactory, GeneratedArtworkFactory, ImpressionFactory
-from tests.rule_rows import artworks_where, ids, moment
+from tests.rule_rows import artworks_where, assert_selects_some_not_all, ids, moment
 
 pytestmark = pytest.mark.django_db
 SECOND = timedelta(seconds=1)
@@ -52,11 +52,6 @@ def artworks(user, other_user, now):
             ImpressionFactory(user=viewer, artwork=artwork, viewed_at=viewed_at)
         made.append(artwork)
     return made
-
-
-def assert_selects_some_not_all(selected: set, artworks: list[Artwork]) -> None:
-    # A rule that keeps everything or nothing here would agree with any other.
-    assert 0 < len(selected) < len(artworks)
 
 
 @pytest.mark.parametrize("viewer", ["user", "other_user"])
