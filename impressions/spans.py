@@ -30,6 +30,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from artfeed.models import Artwork
+from artfeed.rules import visible_to_sql
 from artfeed.sql import execute
 from impressions.models import Impression, SeenSpan, SpanHole
 
@@ -112,10 +113,10 @@ def _walk(compare: str, beyond: str, order: str, pick: str, start: str) -> str:
     DESC, min): the furthest created_at before the first visible artwork not seen since
     its creation. Parameters: user, start's, start's, user, user, far."""
     return f"""(SELECT {pick}(a.created_at) FROM {{artwork}} a
-        WHERE (a.is_public OR a.created_by_id = %s) AND a.created_at {compare} {start}
+        WHERE {visible_to_sql("a")} AND a.created_at {compare} {start}
         AND a.created_at {beyond} COALESCE((
             SELECT b.created_at FROM {{artwork}} b
-            WHERE b.created_at {compare} {start} AND (b.is_public OR b.created_by_id = %s)
+            WHERE b.created_at {compare} {start} AND {visible_to_sql("b")}
             AND NOT EXISTS (SELECT 1 FROM {{impression}} i WHERE i.user_id = %s
                             AND i.artwork_id = b.id AND i.viewed_at >= b.created_at)
             ORDER BY b.created_at {order} LIMIT 1), %s))"""
@@ -127,10 +128,10 @@ def _fill_holes(user: AbstractBaseUser) -> None:
     execute(
         """DELETE FROM {hole} WHERE user_id = %s AND NOT EXISTS (
             SELECT 1 FROM {artwork} a WHERE a.id = {hole}.artwork_id
-            AND (a.is_public OR a.created_by_id = %s)
+            AND {visible}
             AND NOT EXISTS (SELECT 1 FROM {impression} i WHERE i.user_id = %s
                             AND i.artwork_id = a.id AND i.viewed_at >= a.created_at))""".format(
-            **span_tables()
+            **span_tables(), visible=visible_to_sql()
         ),  # noqa: S608 - table names come from model metadata
         [user.pk, user.pk, user.pk],
     )
