@@ -55,7 +55,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # A wall display is set up once and then left alone for months: its session lasts
 # SESSION_COOKIE_AGE after the last time it was used (renewed at most once a day by
-# artfeed.middleware.SessionRenewalMiddleware), so a screen that stays on never logs out
+# artfeed.web.middleware.SessionRenewalMiddleware), so a screen that stays on never logs out
 # while a device unplugged for longer than that must log in again.
 SESSION_COOKIE_AGE = int(read.duration("SESSION_COOKIE_AGE", timedelta(days=30)).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # kiosk browsers restart; the session must not end
@@ -77,20 +77,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "artfeed.middleware.SecureCookiesMiddleware",
-    "artfeed.csp.ContentSecurityPolicyMiddleware",
+    "artfeed.web.middleware.SecureCookiesMiddleware",
+    "artfeed.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "artfeed.outage.SessionMiddleware",
+    "artfeed.web.outage.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "artfeed.middleware.SessionRenewalMiddleware",
+    "artfeed.web.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "artfeed.middleware.NoCacheHtmlMiddleware",
-    "artfeed.release.ReleaseHeaderMiddleware",
-    "artfeed.outage.DatabaseOutageMiddleware",
+    "artfeed.web.middleware.NoCacheHtmlMiddleware",
+    "artfeed.web.release.ReleaseHeaderMiddleware",
+    "artfeed.web.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "artfeed.urls"

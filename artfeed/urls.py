@@ -5,11 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from artfeed import csp, metrics_view, views
-from artfeed.login import LoginView
+from artfeed import views
+from artfeed.web import csp, metrics
+from artfeed.web.login import LoginView
 
 handler400 = "artfeed.views.bad_request"
-handler500 = "artfeed.outage.server_error_view"
+handler500 = "artfeed.web.outage.server_error_view"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="display:page"), name="home"),
@@ -22,5 +23,5 @@ urlpatterns = [
     path("display/", include("display.urls")),
     path("api/", include("impressions.urls")),
     path("admin/", admin.site.urls),
-    path("metrics", metrics_view.metrics, name="metrics"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -11,10 +11,10 @@ from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.http import require_safe
 from django.views.defaults import bad_request as default_bad_request
 
-from artfeed.http import json_error, wants_json
 from artfeed.models import Artwork
-from artfeed.outage import OUTAGES, RETRY_AFTER_SECONDS, log_outage
 from artfeed.web.bodies import UNREADABLE, BadBody, refusal_for
+from artfeed.web.http import json_error, wants_json
+from artfeed.web.outage import OUTAGES, RETRY_AFTER_SECONDS, log_outage
 
 # An artwork's file never changes under its id, so browsers may keep it for a year.
 # "private": the URL needs a session, shared caches must not hold private art.

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from artfeed.release import current_release
+from artfeed.web.release import current_release
 from display.feed import next_frames
 from display.models import Screen
 from display.reloads import record_reloaded_frame, shown_frame

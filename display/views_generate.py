@@ -15,8 +15,8 @@ from artfeed.generation.looks import LOOKS
 from artfeed.generation.procedural import MOODS
 from artfeed.generation.registry import get_generator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
-from artfeed.http import page_view, wants_json
 from artfeed.web.bodies import BadBody, read_body
+from artfeed.web.http import page_view, wants_json
 from display.generate import (
     GENERATION_FIELDS,
     SURPRISE,

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from artfeed.http import json_error
 from artfeed.models import Artwork
+from artfeed.web.http import json_error
 from display.pins import pin_frame, pin_ms
 from display.screens import BadScreenSettings, screen_settings
 from display.stream import art_ready_events
