@@ -94,7 +94,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "artfeed.urls"
-CSRF_FAILURE_VIEW = "artfeed.views.csrf_failure"
+CSRF_FAILURE_VIEW = "artfeed.web.views.csrf_failure"
 WSGI_APPLICATION = "artfeed.wsgi.application"
 ASGI_APPLICATION = "artfeed.asgi.application"
 
