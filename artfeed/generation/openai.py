@@ -24,7 +24,7 @@ from artfeed.generation.base import (
     validate_request,
 )
 from artfeed.generation.looks import LOOKS
-from artfeed.generation.procedural import STYLES, title_for
+from artfeed.generation.vocabulary import STYLES, title_for
 from artfeed.images import RASTERS, BadImage, identify
 
 logger = logging.getLogger(__name__)

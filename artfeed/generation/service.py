@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from artfeed.generation.base import GenerationRequest, Generator, validate_request
 from artfeed.generation.looks import leaning
-from artfeed.generation.procedural import choose_style
 from artfeed.generation.registry import get_generator
+from artfeed.generation.vocabulary import choose_style
 from artfeed.models import Artwork
 
 # Requests with the same inputs in one window (or the window before: a double click
