@@ -28,9 +28,7 @@ class ProceduralGenerator:
 
     def generate(self, request: GenerationRequest) -> GeneratedImage:
         """Render ``request`` as SVG; raise ``ValueError`` naming the field if it is invalid."""
-        req = validate_request(request)
-        if req.style is not None and req.style not in STYLES:
-            raise ValueError(f"style must be one of {', '.join(STYLES)} (got {req.style!r})")
+        req = validate_request(request, styles=self.styles)
         look = LOOKS[req.look] if req.look else None
         style = req.style or choose_style(req.prompt, weights=leaning(None, req.look))
         bpm = None if req.bpm is None else round(req.bpm, 2)
