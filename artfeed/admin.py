@@ -21,7 +21,7 @@ from artfeed.images import BadImage, content_digest, identify
 from artfeed.models import Artwork
 from artfeed.web.login import ThrottledAdminAuthenticationForm
 
-# The admin's login counts failures with the site's own (artfeed/throttle.py).
+# The admin's login counts failures with the site's own (artfeed/web/throttle.py).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 

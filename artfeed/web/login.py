@@ -1,4 +1,4 @@
-"""Logging in, with failed attempts rate-limited (artfeed/throttle.py): the site's login
+"""Logging in, with failed attempts rate-limited (artfeed/web/throttle.py): the site's login
 page and the admin's share the same counter."""
 
 from __future__ import annotations
