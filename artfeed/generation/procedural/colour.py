@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 
 def lerp(a: float, b: float, t: float) -> float:
+    """``a`` at 0, ``b`` at 1: how colours mix, and how the inputs scale every drawing."""
     return a + (b - a) * t
 
 
@@ -77,6 +78,7 @@ def _in_gamut(lightness: float, a: float, b: float) -> bool:
 
 
 def distance(one: Colour, other: Colour) -> float:
+    """How different two colours look (straight-line distance in Oklab)."""
     return math.dist((one.lightness, one.a, one.b), (other.lightness, other.a, other.b))
 
 

@@ -46,14 +46,10 @@ def _stars(svg: Svg, rng: random.Random, pal: Palette, count: int, bottom: float
     svg.add(f"<g>{dots}</g>")
 
 
-# --------------------------------------------------------------------------- styles
-
 _Drawer = Callable[[Svg, random.Random, Palette, float, float], None]
 
 
-def _draw_bauhaus(
-    svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float
-) -> None:
+def _draw_bauhaus(svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float) -> None:
     """Quarter circles, half discs, bars and blocks on a square grid, poster-like."""
     rows = max(2, round(lerp(3, 7, tempo) * _density(energy)))
     cols = round(rows * 16 / 9)
@@ -363,9 +359,7 @@ def _arc(cx: float, cy: float, r: float, start: float, sweep: float, stroke: str
     )
 
 
-def _draw_stripes(
-    svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float
-) -> None:
+def _draw_stripes(svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float) -> None:
     """Op art: even stripes bent by invisible lenses, so the flat wall seems to bulge."""
     count = max(8, round(lerp(16, 44, tempo) * _density(energy)))
     svg.add(rect(0, 0, WIDTH, HEIGHT, pal.background.hex))
