@@ -19,7 +19,7 @@ How the inputs shape a picture:
   place of the mood's, and without a named style leans to the look's compositions.
 
 One module per concern: ``palette`` (moods and looks as colours), ``colour`` (Oklab),
-``canvas`` (the SVG document and its shapes), ``compositions`` (one drawing per style) and
+``canvas`` (the SVG document and its shapes), ``compositions`` (one module per style) and
 ``generator`` (``ProceduralGenerator``). The styles, the moods and the titles are
 generation's shared vocabulary (``artfeed/generation/vocabulary.py``).
 """

@@ -8,7 +8,7 @@ import random
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from artfeed.generation.procedural.colour import Colour
+from artfeed.generation.procedural.colour import Colour, lerp
 
 WIDTH, HEIGHT = 1920, 1080
 
@@ -159,3 +159,24 @@ def fractal_ridge(rng: random.Random, levels: int, roughness: float) -> list[flo
         step = half
     peak = max(abs(h) for h in heights) or 1.0
     return [h / peak for h in heights]
+
+
+def density(energy: float) -> float:
+    """Energy's share of element counts: calm pictures are sparser, energetic ones busier."""
+    return lerp(0.85, 1.2, energy)
+
+
+def stars(svg: Svg, rng: random.Random, ink: Colour, count: int, bottom: float) -> None:
+    """A starry sky down to ``bottom``; mostly tiny and dim, a few bright: a power law
+    reads as depth."""
+    dots = "".join(
+        circle(
+            rng.uniform(0, WIDTH),
+            rng.uniform(0, bottom),
+            0.6 + 2.0 * rng.random() ** 4,
+            ink.hex,
+            f' opacity="{num(rng.uniform(0.25, 0.95), 2)}"',
+        )
+        for _ in range(count)
+    )
+    svg.add(f"<g>{dots}</g>")
