@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from artfeed.images import BadImage, content_digest, identify
-from artfeed.login import ThrottledAdminAuthenticationForm
 from artfeed.models import Artwork
 from artfeed.rules import pool_start
+from artfeed.web.login import ThrottledAdminAuthenticationForm
 
-# The admin's login counts failures with the site's own (artfeed/throttle.py).
+# The admin's login counts failures with the site's own (artfeed/web/throttle.py).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 

@@ -130,7 +130,7 @@ class Artwork(models.Model):
 class LoginThrottle(models.Model):
     """Failed logins of one (username, client address) pair since ``window_started_at``:
     once they reach ``ARTFEED_LOGIN_MAX_FAILURES`` that pair waits out the window
-    (artfeed/throttle.py). Kept in the database so every app server counts alike."""
+    (artfeed/web/throttle.py). Kept in the database so every app server counts alike."""
 
     key = models.CharField(max_length=64, unique=True)  # sha256 of username and address
     failures = models.PositiveIntegerField(default=0)

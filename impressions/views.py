@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
-from artfeed.http import api_view, json_error
 from artfeed.web.bodies import BadBody
+from artfeed.web.http import api_view, json_error
 from impressions.payloads import max_body_bytes, parse_artwork_ids
 from impressions.services import record_impressions
 from impressions.stats import impression_stats

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from artfeed.release import current_release
+from artfeed.web.release import current_release
 
 NAME = "artfeed"
 THEME_COLOUR = "#000000"  # the display's own background (display.css, --bg)

@@ -12,12 +12,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from artfeed.generation.base import GenerationError
 from artfeed.generation.looks import LOOKS
-from artfeed.generation.procedural import MOODS
 from artfeed.generation.registry import get_generator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generations_used
-from artfeed.http import page_view, wants_json
+from artfeed.generation.vocabulary import MOODS
 from artfeed.web.bodies import BadBody, read_body
 from artfeed.web.htmx import HtmxHttpRequest, for_htmx
+from artfeed.web.http import page_view, wants_json
 from display.generate import (
     GENERATION_FIELDS,
     SURPRISE,

@@ -8,7 +8,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
-from artfeed.http import json_error
+from artfeed.web.http import json_error
 from display.stream import art_ready_events
 
 logger = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from artfeed.models import Artwork
-from artfeed.release import current_release
 from artfeed.web.htmx import HtmxHttpRequest
+from artfeed.web.release import current_release
 from display.feed import Frame, next_frames
 from display.models import Screen
 from display.pins import pin_frame, pin_ms

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from artfeed.generation.looks import LOOKS
 from artfeed.generation.registry import get_generator
-from artfeed.http import json_error, page_view, wants_json
 from artfeed.web.bodies import BadBody, TextList, read_body
+from artfeed.web.http import json_error, page_view, wants_json
 from display.preferences import preferences_of, save_preferences
 
 TEMPLATE = "display/preferences.html"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
-from artfeed.http import api_view, json_error
 from artfeed.web.bodies import BadBody
+from artfeed.web.http import api_view, json_error
 from display.recoveries import MAX_BODY, parse_recovery, record_recovery
 
 

@@ -6,9 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from artfeed.http import json_error, wants_json
 from artfeed.web.bodies import BadBody, Text, read_body
 from artfeed.web.htmx import HtmxHttpRequest, for_htmx
+from artfeed.web.http import json_error, wants_json
 from display.models import Screen
 from display.screens import NO_SLEEP, BadScreenSettings, screen_settings
 from display.stats import user_screens

@@ -6,9 +6,9 @@ import uuid
 
 from django.http import HttpRequest, JsonResponse
 
-from artfeed.http import api_view, json_error
 from artfeed.models import Artwork
 from artfeed.web.bodies import BadBody, WholeNumber, read_body
+from artfeed.web.http import api_view, json_error
 from display.votes import vote_artwork
 
 FIELDS = {

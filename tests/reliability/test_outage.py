@@ -7,7 +7,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-from artfeed.middleware import SessionRenewalMiddleware
+from artfeed.web.middleware import SessionRenewalMiddleware
 from tests.factories import ArtworkFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from prometheus_client import REGISTRY, CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from artfeed.http import json_error
+from artfeed.web.http import json_error
 
 
 def _bearer_token(request: HttpRequest) -> str | None:

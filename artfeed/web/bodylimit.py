@@ -31,7 +31,7 @@ def _answers_in_json(scope: Scope) -> bool:
     # Imported here: this layer is built before Django's settings and URLs are loaded.
     from django.urls import Resolver404, resolve
 
-    from artfeed.http import answers_in_json
+    from artfeed.web.http import answers_in_json
 
     path = scope.get("path", "")
     try:

@@ -26,7 +26,7 @@ def test_it_is_503_with_retry_after_when_the_database_does_not_answer(monkeypatc
         def cursor(self):
             raise OperationalError("connection refused")
 
-    monkeypatch.setattr("artfeed.views.connection", DownConnection())
+    monkeypatch.setattr("artfeed.web.views.connection", DownConnection())
 
     response = Client().get("/healthz")
 

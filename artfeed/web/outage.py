@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.defaults import server_error
 
-from artfeed.http import json_error, wants_json
+from artfeed.web.http import json_error, wants_json
 
 logger = logging.getLogger("artfeed.outage")
 

@@ -11,8 +11,9 @@ import pytest
 from django.db import connection
 
 from artfeed.generation.base import GeneratedImage, GenerationError, GenerationRequest
-from artfeed.generation.procedural import STYLES, ProceduralGenerator
+from artfeed.generation.procedural import ProceduralGenerator
 from artfeed.generation.service import QuotaExceeded, TooSoon, generate_artwork, request_key
+from artfeed.generation.vocabulary import STYLES
 from artfeed.models import Artwork
 from tests.factories import UserFactory, generated_earlier
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from artfeed.generation.base import GenerationRequest, normalise_prompt
 from artfeed.generation.looks import LOOKS
-from artfeed.generation.procedural import MOODS, STYLES, ProceduralGenerator, choose_style
+from artfeed.generation.procedural import ProceduralGenerator
+from artfeed.generation.vocabulary import MOODS, STYLES, choose_style
 
 SVG = "{http://www.w3.org/2000/svg}"
 SHAPES = {f"{SVG}{tag}" for tag in ("circle", "ellipse", "line", "path", "polygon", "rect")}

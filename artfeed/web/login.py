@@ -1,4 +1,4 @@
-"""Logging in, with failed attempts rate-limited (artfeed/throttle.py): the site's login
+"""Logging in, with failed attempts rate-limited (artfeed/web/throttle.py): the site's login
 page and the admin's share the same counter."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 
-from artfeed.throttle import clear_login_failures, login_locked_until, record_login_failure
+from artfeed.web.throttle import clear_login_failures, login_locked_until, record_login_failure
 
 
 class ThrottledLoginMixin:

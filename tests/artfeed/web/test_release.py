@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from artfeed import environment as read
-from artfeed.release import HEADER, current_release
+from artfeed.web.release import HEADER, current_release
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.factories import ArtworkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "scraper-token-0123456789abcdef"
 
 

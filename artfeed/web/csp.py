@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from artfeed.http import api_view, json_error
 from artfeed.web.bodies import BadBody, Record, Text, read_body
+from artfeed.web.http import api_view, json_error
 
 logger = logging.getLogger("artfeed.csp")
 

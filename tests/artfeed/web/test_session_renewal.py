@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from artfeed.middleware import SessionRenewalMiddleware
+from artfeed.web.middleware import SessionRenewalMiddleware
 from tests.factories import ArtworkFactory
 
 pytestmark = pytest.mark.django_db
