@@ -4,6 +4,8 @@
 // screen with the "artfeed:frameshown" event, and the start of its crossfade out with
 // "artfeed:frameleaving" (the impression recorder listens to both).
 
+import { onKey } from "./keys.js";
+
 const body = document.body;
 const stage = document.getElementById("stage");
 const upNext = document.getElementById("up-next");
@@ -244,21 +246,16 @@ document.addEventListener("artfeed:recover", () => {
 });
 
 // Keys: → next now, space pause/resume, f full screen.
-document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, textarea, select")) return;
-  if (event.key === "ArrowRight") {
-    event.preventDefault();
-    skip();
-  } else if (event.key === " ") {
-    event.preventDefault();
-    paused = !paused;
-    body.classList.toggle("paused", paused);
-    if (paused) clearTimeout(timer);
-    else schedule();
-  } else if (event.key === "f" || event.key === "F") {
-    if (document.fullscreenElement) document.exitFullscreen();
-    else document.documentElement.requestFullscreen().catch(() => {});
-  }
+onKey(["ArrowRight"], skip);
+onKey([" "], () => {
+  paused = !paused;
+  body.classList.toggle("paused", paused);
+  if (paused) clearTimeout(timer);
+  else schedule();
+});
+onKey(["f", "F"], () => {
+  if (document.fullscreenElement) document.exitFullscreen();
+  else document.documentElement.requestFullscreen().catch(() => {});
 });
 
 // Hide the cursor and the hints when the mouse rests.
