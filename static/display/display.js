@@ -59,7 +59,7 @@ async function fetchNext() {
   if (fetching || asleep) return;
   fetching = true;
   await impressionsSent();
-  htmx.trigger(body, "artfeedNext");
+  htmx.trigger(body, "artfeed:next");
 }
 
 // The server picks the next frame from what it knows was seen. A view still queued in
@@ -108,7 +108,7 @@ upNext.addEventListener("htmx:afterSwap", async () => {
 // decoding) was picked before the server knew, so it would repeat: drop it and ask
 // again. One on stage that has not been in view long enough to count in this page is a
 // repeat of an earlier view (queued before a reload, say): move on.
-body.addEventListener("impressionsRecorded", (event) => {
+body.addEventListener("artfeed:recorded", (event) => {
   const recorded = new Set(event.detail.ids);
   const staged = upNext.querySelector(".frame");
   if (staged && recorded.has(staged.dataset.artworkId)) {

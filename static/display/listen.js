@@ -545,7 +545,7 @@ async function generate(music) {
       dynamic.reference = music;
       dynamic.lastMadeAt = Date.now();
       dynamic.changedSince = 0;
-      const made = JSON.parse(response.headers.get("HX-Trigger") || "{}").artGenerated;
+      const made = JSON.parse(response.headers.get("HX-Trigger") || "{}")["artfeed:generated"];
       if (made && made.used_today >= made.daily_limit) dynamic.spentDay = utcDay();
       const template = document.createElement("template");
       template.innerHTML = (await response.text()).trim();

@@ -189,10 +189,10 @@ async function post(ids) {
     retry = null;
     const answer = await response.json().catch(() => ({}));
     // The display drops a staged frame that was just recorded; other regions may
-    // refresh themselves with hx-trigger="impressionsRecorded from:body".
+    // refresh themselves with hx-trigger="artfeed:recorded from:body".
     const recorded = Array.isArray(answer.ids) ? answer.ids : ids;
     body.dispatchEvent(
-      new CustomEvent("impressionsRecorded", { bubbles: true, detail: { ids: recorded } }),
+      new CustomEvent("artfeed:recorded", { bubbles: true, detail: { ids: recorded } }),
     );
     return true;
   }
