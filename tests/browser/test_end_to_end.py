@@ -16,13 +16,12 @@ from django.utils import timezone
 
 from impressions.models import Impression
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import SHOWN_LOG, shown_log
+from tests.browser.helpers import SHOWN, SHOWN_LOG, shown_id, shown_log
 from tests.factories import ArtworkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a long passphrase for the wall"
-SHOWN = "#stage .frame:not(.leaving)"
 COLOURS = ["#e33", "#3c3", "#36f", "#fc0", "#f6c", "#3cf"]
 BACKGROUND = (0, 0, 0)  # display.css --bg
 
@@ -118,10 +117,6 @@ def open_display(page, server, *, dwell: int) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/display/?screen=wall*")
-
-
-def shown_id(page) -> str:
-    return page.locator(SHOWN).last.get_attribute("data-artwork-id")
 
 
 def test_logging_in_shows_the_first_frame_and_every_crossfade_stays_painted(

@@ -13,17 +13,13 @@ from django.utils import timezone
 from artfeed.models import Artwork
 from bench.sessions import session_cookie as bench_session_cookie
 from tests.asgi_server import PIN_SECONDS, asgi_server, session_cookie  # noqa: F401 - a fixture
+from tests.browser.helpers import SHOWN, shown_id
 from tests.factories import ArtworkFactory
 from tests.live_http import METRICS_TOKEN, metric
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-SHOWN = "#stage .frame:not(.leaving)"
 SHOWS_FRESH = f"() => document.querySelector('{SHOWN}[data-lane=fresh]')"
-
-
-def shown_id(page) -> str | None:
-    return page.locator(SHOWN).last.get_attribute("data-artwork-id")
 
 
 def test_a_second_screen_shows_it_within_two_seconds_pinned(
