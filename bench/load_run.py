@@ -27,7 +27,7 @@ from impressions.models import Impression
 
 if TYPE_CHECKING:
     from bench.cluster import ThrowawayCluster
-    from bench.load_test import Plan
+    from bench.stress import Plan
 
 
 def _prepare(plan: Plan, tag: str) -> tuple[list[Viewer], list[uuid.UUID], list[str]]:
