@@ -1,4 +1,4 @@
-"""One load test run (``python -m bench.load_test``): its data, the server, the screens,
+"""One stress run (``python -m bench.stress``): its data, the server, the screens,
 the fault, and the checks. Runs inside a configured Django (DEBUG off)."""
 
 from __future__ import annotations
