@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bench.sessions import session_cookie
+from tests.browser.helpers import wait_until
 from tests.factories import GeneratedArtworkFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,9 +54,7 @@ def test_both_screens_of_the_user_hear_of_it_and_another_user_does_not(
     try:
         art = GeneratedArtworkFactory(created_by=user)
 
-        deadline = time.monotonic() + 2
-        while time.monotonic() < deadline and not (tv.ids and phone.ids):
-            time.sleep(0.05)
+        wait_until(lambda: bool(tv.ids and phone.ids), timeout=2)
         time.sleep(0.3)  # would anything reach Bob a moment later?
 
         assert tv.ids == [str(art.pk)]
