@@ -50,7 +50,8 @@ if HTTPS:
     # Host-only, Secure, path /: a sibling subdomain can neither set nor overwrite them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-# The page hands its token to scripts in <meta name="csrf-token">; no script reads the cookie.
+# The page carries its token once (<body hx-headers>, read by static/display/csrf.js);
+# no script reads the cookie.
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # A wall display is set up once and then left alone for months: its session lasts
@@ -209,7 +210,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "artfeed.web.staticfiles.StaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 

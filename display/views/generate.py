@@ -83,7 +83,7 @@ def generate(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form, with today's usage ("12 of 100 today"). POST (prompt, style,
     mood, bpm, energy, brightness, fingerprint, dynamic, screen, dwell): make the artwork
     and answer with it as the ``frame`` partial, pinned on the generating screen, plus an
-    ``artGenerated`` event. Refusals are JSON when the client accepts it, even from htmx
+    ``artfeed:generated`` event. Refusals are JSON when the client accepts it, even from htmx
     (dynamic mode asks for the frame and for JSON errors)."""
     if request.method == "GET":
         return _form(request)
@@ -120,7 +120,7 @@ def generate(request: HtmxHttpRequest) -> HttpResponse:
         "daily_limit": generation.daily_limit,
     }
     if request.htmx:
-        return trigger_client_event(pinned_frame(request, made.frame), "artGenerated", summary)
+        return trigger_client_event(pinned_frame(request, made.frame), "artfeed:generated", summary)
     if wants_json(request):
         summary["image_url"] = reverse("artwork-image", args=[artwork.pk])
         return JsonResponse(summary, status=201 if generation.created else 200)

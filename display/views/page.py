@@ -47,7 +47,6 @@ def page(request: HtmxHttpRequest) -> HttpResponse:
             "screen": screen,
             "viewable_ms": settings.ARTFEED_VIEWABLE_MS,
             "batch_max": settings.ARTFEED_BATCH_MAX,
-            "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
             "release": current_release(),
             "dynamic_min_interval_s": int(settings.ARTFEED_DYNAMIC_MIN_INTERVAL.total_seconds()),
             "wake_lock_problem": row.wake_lock_problem,

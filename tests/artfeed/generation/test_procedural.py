@@ -197,7 +197,12 @@ def test_invalid_input_is_rejected_with_a_message_naming_the_field(
 def test_values_at_the_limits_are_accepted(fields: dict[str, object]) -> None:
     request = {"prompt": "quiet harbour", **fields}
 
-    ProceduralGenerator().generate(GenerationRequest(**request))
+    image = ProceduralGenerator().generate(GenerationRequest(**request))
+
+    assert image.content_type == "image/svg+xml"
+    assert shape_count(image.content) > 0  # a picture, not an empty canvas
+    assert image.style in STYLES
+    assert image.title
 
 
 def test_the_title_is_short_and_made_from_the_prompt_and_style() -> None:

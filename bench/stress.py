@@ -1,4 +1,4 @@
-"""``python -m bench.load_test``: many screens at once against the production server
+"""``python -m bench.stress``: many screens at once against the production server
 (uvicorn, DEBUG off, PostgreSQL), with an optional fault in the middle.
 
 Each user has two screens; each screen fetches its next frame and sends an impression
@@ -53,7 +53,7 @@ class Plan:
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.load_test", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.stress", description=__doc__)
     parser.add_argument("--long", action="store_true", help="the long run (tens of thousands)")
     parser.add_argument(
         "--fault", choices=["none", "database-restart", "server-restart"], default="none"
