@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from artfeed.generation.procedural.canvas import Svg
 from artfeed.generation.procedural.compositions import (
     aurora,
     bauhaus,
@@ -19,8 +18,10 @@ from artfeed.generation.procedural.compositions import (
     stripes,
     waves,
 )
-from artfeed.generation.procedural.palette import Palette
 from artfeed.generation.vocabulary import STYLES
+
+from ..canvas import Svg
+from ..palette import Palette
 
 Drawer = Callable[[Svg, random.Random, Palette, float, float], None]
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 import math
 import random
 
-from artfeed.generation.procedural.canvas import (
-    HEIGHT,
-    WIDTH,
-    Svg,
-    density,
-    num,
-    rect,
-    smooth_path,
-    stars,
-)
-from artfeed.generation.procedural.colour import lerp
-from artfeed.generation.procedural.palette import Palette
+from ..canvas import HEIGHT, WIDTH, Svg, density, num, rect, smooth_path, stars
+from ..colour import lerp
+from ..palette import Palette
 
 
 def draw(svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float) -> None:

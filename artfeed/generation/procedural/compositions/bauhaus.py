@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import random
 
-from artfeed.generation.procedural.canvas import (
-    HEIGHT,
-    WIDTH,
-    Svg,
-    circle,
-    density,
-    num,
-    rect,
-)
-from artfeed.generation.procedural.colour import lerp
-from artfeed.generation.procedural.palette import Palette
+from ..canvas import HEIGHT, WIDTH, Svg, circle, density, num, rect
+from ..colour import lerp
+from ..palette import Palette
 
 
 def draw(svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float) -> None:

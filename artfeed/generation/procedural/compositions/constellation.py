@@ -6,19 +6,9 @@ import math
 import random
 from collections.abc import Sequence
 
-from artfeed.generation.procedural.canvas import (
-    HEIGHT,
-    WIDTH,
-    Svg,
-    circle,
-    density,
-    num,
-    rect,
-    spread_points,
-    stars,
-)
-from artfeed.generation.procedural.colour import lerp
-from artfeed.generation.procedural.palette import Palette
+from ..canvas import HEIGHT, WIDTH, Svg, circle, density, num, rect, spread_points, stars
+from ..colour import lerp
+from ..palette import Palette
 
 
 def draw(svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from artfeed.generation.procedural.canvas import (
+from ..canvas import (
     HEIGHT,
     WIDTH,
     Svg,
@@ -17,8 +17,8 @@ from artfeed.generation.procedural.canvas import (
     stars,
     xy,
 )
-from artfeed.generation.procedural.colour import colour_along, distance, lerp
-from artfeed.generation.procedural.palette import Palette
+from ..colour import colour_along, distance, lerp
+from ..palette import Palette
 
 
 def draw(svg: Svg, rng: random.Random, pal: Palette, tempo: float, energy: float) -> None:
