@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from display.lanes import first_lanes, rerun_lane
+from display.lanes import fresh_and_unseen_lanes, rerun_lane
 from display.leases import LEASE_SLACK, claim, release_expired, remember_screen
 
 # "pushed": not from the feed but sent to the screen (the user's own new artwork, made
@@ -57,7 +57,7 @@ def candidates(
     """Up to ``want`` frames the feed would hand out, in order, without leasing them: the
     fresh and unseen lanes, or else the rerun lane. ``besides``: a screen starting over,
     whose own leases do not hold its frames back."""
-    found = first_lanes(user, now=now, want=want, besides=besides) or rerun_lane(
+    found = fresh_and_unseen_lanes(user, now=now, want=want, besides=besides) or rerun_lane(
         user, now=now, want=want, besides=besides
     )
     return [Frame(artwork, lane) for lane, artwork in found[:want]]

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
+from artfeed.rules import visible_to_sql
 from artfeed.sql import pipeline, rows_later
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
@@ -62,7 +63,7 @@ def _upsert_visible(
         INSERT INTO {impression_table} (user_id, artwork_id, viewed_at, first_viewed_at, source)
         SELECT %s, a.id, %s, %s, %s
         FROM {artwork_table} a
-        WHERE {asked} AND (a.is_public OR a.created_by_id = %s)
+        WHERE {asked} AND {visible_to_sql()}
         ORDER BY a.id
         ON CONFLICT (user_id, artwork_id) DO UPDATE
         SET viewed_at = CASE WHEN excluded.viewed_at > {impression_table}.viewed_at

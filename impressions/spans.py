@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from artfeed.models import Artwork
+from artfeed.rules import visible_to_sql
 from artfeed.sql import execute, fetch_rows
 from impressions.models import Impression, SeenSpan, SpanHole
 
@@ -89,10 +90,6 @@ def _execute_planned(statement: str, params: Sequence) -> None:
         cursor.execute(statement, params)
 
 
-# Visible to the user. Parameter: user.
-_VISIBLE = "({alias}.is_public OR {alias}.created_by_id = %s)"
-
-
 def _grow(user: AbstractBaseUser, seen_ids: Sequence[uuid.UUID]) -> tuple[str, list]:
     """The statement that grows the span, and its parameters. Its text is the same for
     every batch (``among``), so it is converted and planned once per connection."""
@@ -131,10 +128,10 @@ def _walk(start: str, *, up: bool) -> str:
     hole. Parameters: user, user, user, user, the far end (past or future)."""
     compare, beyond, order, pick = (">=", "<", "ASC", "max") if up else ("<=", ">", "DESC", "min")
     return f"""(SELECT {pick}(a.created_at) FROM {{artwork}} a
-        WHERE a.created_at {compare} {start} AND {_VISIBLE.format(alias="a")}
+        WHERE a.created_at {compare} {start} AND {visible_to_sql("a")}
         AND a.created_at {beyond} COALESCE((
             SELECT b.created_at FROM {{artwork}} b
-            WHERE b.created_at {compare} {start} AND {_VISIBLE.format(alias="b")}
+            WHERE b.created_at {compare} {start} AND {visible_to_sql("b")}
             AND NOT EXISTS (SELECT 1 FROM {{impression}} i WHERE i.user_id = %s
                             AND i.artwork_id = b.id AND i.viewed_at >= b.created_at)
             AND NOT EXISTS (SELECT 1 FROM {{hole}} h WHERE h.user_id = %s
@@ -148,10 +145,10 @@ def _fill_holes(user: AbstractBaseUser) -> None:
     execute(
         """DELETE FROM {hole} WHERE user_id = %s AND NOT EXISTS (
             SELECT 1 FROM {artwork} a WHERE a.id = {hole}.artwork_id
-            AND (a.is_public OR a.created_by_id = %s)
+            AND {visible}
             AND NOT EXISTS (SELECT 1 FROM {impression} i WHERE i.user_id = %s
                             AND i.artwork_id = a.id AND i.viewed_at >= a.created_at))""".format(
-            **span_tables()
+            **span_tables(), visible=visible_to_sql()
         ),  # noqa: S608 - table names come from model metadata
         [user.pk, user.pk, user.pk],
     )
@@ -190,7 +187,7 @@ def _bridge_gap(user: AbstractBaseUser) -> bool:
         FROM {artwork} a
         WHERE a.created_at < (SELECT s.oldest FROM {span} s WHERE s.user_id = %s)
         AND {visible} ORDER BY a.created_at DESC LIMIT %s""".format(
-            **span_tables(), visible=_VISIBLE.format(alias="a")
+            **span_tables(), visible=visible_to_sql("a")
         ),  # noqa: S608 - table names come from model metadata
         [user.pk, user.pk, user.pk, GAP + 1],
     )

@@ -15,7 +15,7 @@ from bench.report import Goal, Row, ms, ratio
 from bench.sql import FLOOR_QUERY, OLD_QUERY, explain, explain_prepared, fetcher
 from bench.timing import medians
 from display.feed import SPARE, candidates, next_frames
-from display.lanes import first_lanes_statement
+from display.lanes import fresh_and_unseen_statement
 from display.leases import LEASE_SLACK
 
 
@@ -80,11 +80,14 @@ def _plans(users) -> list[tuple[str, str]]:
         ("heavy-holes", "with holes in its span"),
         ("heavy-upgraded", "whose span migration 0005 grew"),
     ):
-        statement, params = first_lanes_statement(users[role], now=timezone.now(), want=1 + SPARE)
+        statement, params = fresh_and_unseen_statement(
+            users[role], now=timezone.now(), want=1 + SPARE
+        )
         plans.append(
             (
                 f"The feed's statement for the heavy user {caption} "
-                "(`display.lanes.first_lanes`), prepared, with the generic plan the app runs:",
+                "(`display.lanes.fresh_and_unseen_lanes`), prepared, "
+                "with the generic plan the app runs:",
                 explain_prepared(statement, params),
             )
         )
