@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from artfeed.images import BadImage, content_digest, identify
-from artfeed.login import ThrottledAdminAuthenticationForm
 from artfeed.models import Artwork
+from artfeed.rules import pool_start
+from artfeed.web.login import ThrottledAdminAuthenticationForm
 
-# The admin's login counts failures with the site's own (artfeed/throttle.py).
+# The admin's login counts failures with the site's own (artfeed/web/throttle.py).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
@@ -152,7 +153,7 @@ class ArtworkAdmin(admin.ModelAdmin):
             return None
         selected = list(queryset.select_related("created_by").order_by("created_at"))
         changing = [a for a in selected if a.is_public != public]
-        window_start = timezone.now() - settings.ARTFEED_POOL_MAX_AGE
+        window_start = pool_start(timezone.now())
         return TemplateResponse(
             request,
             "admin/artfeed/artwork/confirm_visibility.html",

@@ -8,4 +8,7 @@ class ArtfeedConfig(AppConfig):
     verbose_name = "Artworks"
 
     def ready(self) -> None:
-        from artfeed import connections, middleware, pooler  # noqa: F401 - connect their signals
+        # Imported for the signals they connect: the pooler's role defaults after
+        # migrate, the session's renewal stamp at login, the pool's connection check.
+        from artfeed import connections, pooler  # noqa: F401
+        from artfeed.web import middleware  # noqa: F401

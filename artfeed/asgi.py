@@ -5,7 +5,7 @@ import os
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 
-from artfeed.bodylimit import BodyLimit
+from artfeed.web.bodylimit import BodyLimit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "artfeed.settings")
 django_application = get_asgi_application()

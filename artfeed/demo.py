@@ -14,7 +14,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from artfeed.generation.base import GenerationRequest
-from artfeed.generation.procedural import MOODS, STYLES, ProceduralGenerator
+from artfeed.generation.procedural import ProceduralGenerator
+from artfeed.generation.vocabulary import MOODS, STYLES
 from artfeed.images import content_digest
 from artfeed.models import Artwork
 

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from artfeed import rules
 from artfeed.images import content_digest
 
 if TYPE_CHECKING:
@@ -23,20 +24,8 @@ def artwork_upload_to(artwork: Artwork, filename: str) -> str:
 
 class ArtworkQuerySet(models.QuerySet["Artwork"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ArtworkQuerySet:
-        """Public artworks, and the user's own private ones."""
-        if not user.is_authenticated:
-            return self.filter(is_public=True)
-        return self.filter(Q(is_public=True) | Q(created_by=user))
-
-    def pool(self, *, now: datetime | None = None) -> ArtworkQuerySet:
-        """Artworks young enough to be in rotation (``ARTFEED_POOL_MAX_AGE``)."""
-        now = now or timezone.now()
-        return self.filter(created_at__gt=now - settings.ARTFEED_POOL_MAX_AGE)
-
-    def fresh_for(self, user: AbstractBaseUser, *, now: datetime | None = None) -> ArtworkQuerySet:
-        """The user's own generated artworks still inside their freshness window."""
-        now = now or timezone.now()
-        return self.filter(created_by=user, fresh_until__gt=now)
+        """Public artworks, and the user's own private ones (``artfeed.rules``)."""
+        return self.filter(rules.visible_to(user))
 
     def publish(self) -> list[Artwork]:
         """Make these artworks public (the shared pool); return those that were not."""
@@ -141,7 +130,7 @@ class Artwork(models.Model):
 class LoginThrottle(models.Model):
     """Failed logins of one (username, client address) pair since ``window_started_at``:
     once they reach ``ARTFEED_LOGIN_MAX_FAILURES`` that pair waits out the window
-    (artfeed/throttle.py). Kept in the database so every app server counts alike."""
+    (artfeed/web/throttle.py). Kept in the database so every app server counts alike."""
 
     key = models.CharField(max_length=64, unique=True)  # sha256 of username and address
     failures = models.PositiveIntegerField(default=0)

@@ -50,12 +50,13 @@ if HTTPS:
     # Host-only, Secure, path /: a sibling subdomain can neither set nor overwrite them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-# The page hands its token to scripts in <meta name="csrf-token">; no script reads the cookie.
+# The page carries its token once (<body hx-headers>, read by static/display/csrf.js);
+# no script reads the cookie.
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # A wall display is set up once and then left alone for months: its session lasts
 # SESSION_COOKIE_AGE after the last time it was used (renewed at most once a day by
-# artfeed.middleware.SessionRenewalMiddleware), so a screen that stays on never logs out
+# artfeed.web.middleware.SessionRenewalMiddleware), so a screen that stays on never logs out
 # while a device unplugged for longer than that must log in again.
 SESSION_COOKIE_AGE = int(read.duration("SESSION_COOKIE_AGE", timedelta(days=30)).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # kiosk browsers restart; the session must not end
@@ -77,24 +78,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "artfeed.middleware.SecureCookiesMiddleware",
-    "artfeed.csp.ContentSecurityPolicyMiddleware",
+    "artfeed.web.middleware.SecureCookiesMiddleware",
+    "artfeed.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "artfeed.outage.SessionMiddleware",
+    "artfeed.web.outage.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "artfeed.middleware.SessionRenewalMiddleware",
+    "artfeed.web.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "artfeed.middleware.NoCacheHtmlMiddleware",
-    "artfeed.release.ReleaseHeaderMiddleware",
-    "artfeed.outage.DatabaseOutageMiddleware",
+    "artfeed.web.middleware.NoCacheHtmlMiddleware",
+    "artfeed.web.release.ReleaseHeaderMiddleware",
+    "artfeed.web.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "artfeed.urls"
-CSRF_FAILURE_VIEW = "artfeed.views.csrf_failure"
+CSRF_FAILURE_VIEW = "artfeed.web.views.csrf_failure"
 WSGI_APPLICATION = "artfeed.wsgi.application"
 ASGI_APPLICATION = "artfeed.asgi.application"
 
@@ -137,7 +138,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request waits at most this long for a connection: while the database is down it
-    # gets a 503 with Retry-After (artfeed/outage.py) instead of hanging.
+    # gets a 503 with Retry-After (artfeed/web/outage.py) instead of hanging.
     connect_timeout = read.duration("ARTFEED_DB_CONNECT_TIMEOUT", timedelta(seconds=10))
     # A statement running longer is cancelled: a slow database costs one clear 503, never
     # a worker stuck for good. 0 turns it off (e.g. for a long migration).
@@ -192,7 +193,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-# Failed logins per username and address before that pair must wait (artfeed/throttle.py).
+# Failed logins per username and address before that pair must wait (artfeed/web/throttle.py).
 ARTFEED_LOGIN_MAX_FAILURES = read.positive_int("ARTFEED_LOGIN_MAX_FAILURES", 5, maximum=1000)
 ARTFEED_LOGIN_LOCKOUT = read.duration("ARTFEED_LOGIN_LOCKOUT", timedelta(minutes=15))
 LOGIN_REDIRECT_URL = "display:page"
@@ -210,7 +211,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "artfeed.web.staticfiles.StaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
@@ -235,7 +236,7 @@ ARTFEED_DAILY_GENERATIONS = read.positive_int("ARTFEED_DAILY_GENERATIONS", 100)
 ARTFEED_DYNAMIC_MIN_INTERVAL = read.duration("ARTFEED_DYNAMIC_MIN_INTERVAL", timedelta(minutes=2))
 ARTFEED_TRACKING_SINCE = read.moment("ARTFEED_TRACKING_SINCE")
 # The release open displays compare with their own to reload after an upgrade
-# (artfeed/release.py); derived from the static files when unset.
+# (artfeed/web/release.py); derived from the static files when unset.
 ARTFEED_RELEASE = read.token("ARTFEED_RELEASE")
 # Open event streams one user may keep per server process; a new one replaces the oldest
 # (display/hub.py). A household's screens fit many times over.

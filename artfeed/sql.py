@@ -14,7 +14,7 @@ each runs as an unnamed statement, planned each time (docs/benchmarks.md has the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -60,10 +60,42 @@ def fetch_rows(statement: str, params: Sequence[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
+def rows_later(statement: str, params: Sequence[Any]) -> Callable[[], list[tuple]]:
+    """Run a statement that returns rows, and return what reads them. On PostgreSQL they
+    are read only when asked, so inside a ``pipeline`` the statements sent meanwhile
+    share its round trip; elsewhere they are read at once."""
+    if connection.vendor != "postgresql":
+        rows = fetch_rows(statement, params)
+        return lambda: rows
+    cursor = _cursor()
+    cursor.execute(statement, params)
+
+    def read() -> list[tuple]:
+        with cursor:
+            return cursor.fetchall()
+
+    return read
+
+
 def execute(statement: str, params: Sequence[Any]) -> None:
     """Run a write that returns nothing."""
     with _cursor() as cursor:
         cursor.execute(statement, params)
+
+
+@contextmanager
+def pipeline() -> Iterator[None]:
+    """Send the statements run inside without waiting for each one's answer (PostgreSQL's
+    pipeline mode): they still run in order, each seeing what the one before wrote, but
+    together cost one round trip, not one each (on a loaded machine each round trip is
+    also a wait for the scheduler). A fetch waits for everything sent before it. Elsewhere,
+    and behind a pooler in transaction mode, a plain block."""
+    if connection.vendor != "postgresql" or settings.DATABASE_POOLER == "transaction":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
 
 
 def columns(model: type[Model], alias: str) -> str:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from bench import database, sizes
 
+ROWS = range(1, 7)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,10 +29,25 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--output",
         type=Path,
-        default=ROOT / "docs" / "benchmarks.md",
-        help="where to write the report (default: docs/benchmarks.md)",
+        help="where to write the report (default: docs/benchmarks.md; with --rows, "
+        "standard output)",
+    )
+    parser.add_argument(
+        "--rows",
+        type=_row_numbers,
+        help="measure only these rows, e.g. 1,3 (the data set is loaded all the same)",
     )
     return parser.parse_args(argv)
+
+
+def _row_numbers(text: str) -> set[int]:
+    try:
+        numbers = {int(part) for part in text.split(",")}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not row numbers: {text!r}") from None
+    if not numbers <= set(ROWS):
+        raise argparse.ArgumentTypeError(f"rows are {min(ROWS)} to {max(ROWS)}")
+    return numbers
 
 
 def _production_settings(url: str) -> None:
@@ -70,12 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     from bench.run import run_all
 
     started = time.perf_counter()
-    report = run_all(size=size, database_url=url, log=lambda line: print(line, flush=True))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
+    report = run_all(
+        size=size, database_url=url, log=lambda line: print(line, flush=True), rows=args.rows
+    )
+    if args.rows:  # a part of the report, never spliced into docs/benchmarks.md
+        if args.output is None:
+            print(report)
+        else:
+            args.output.write_text(report)
+        return 0
+    output = args.output or ROOT / "docs" / "benchmarks.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
     from bench.topologies import with_section_kept
 
-    args.output.write_text(with_section_kept(report, args.output))
-    print(f"Wrote {args.output} in {time.perf_counter() - started:.0f} s.")
+    output.write_text(with_section_kept(report, output))
+    print(f"Wrote {output} in {time.perf_counter() - started:.0f} s.")
     return 0
 
 

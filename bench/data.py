@@ -24,12 +24,13 @@ from bench.sizes import Size
 from impressions.backfill import backfill_impressions
 from impressions.models import Backfill, Impression, SeenSpan, SpanHole
 from impressions.services import record_impressions
+from impressions.spans import grow_missing_spans
 
 ROLES = ("new", "typical", "heavy", "rerun")
 # More users with the heavy user's history, each left in another state the app can leave
-# a heavy user in (bench/rows/feed.py): their span holed by an operator's writes, no span
-# at all yet, a backfill.
-STATES = ("heavy-holes", "heavy-no-span", "backfilled")
+# a heavy user in (bench/rows/feed.py): their span holed by an operator's writes, their
+# history from before the upgrade (the span grown by the migration), a backfill.
+STATES = ("heavy-holes", "heavy-upgraded", "backfilled")
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def plan_histories(size: Size, user_ids: dict[str, int]) -> list[History]:
         History(user_ids["typical"], size.typical_seen, max(1, n // size.typical_seen), 1),
         History(user_ids["heavy"], heavy, 1, 1),
         History(user_ids["heavy-holes"], heavy, 1, 1),
-        History(user_ids["heavy-no-span"], heavy, 1, 1),
+        History(user_ids["heavy-upgraded"], heavy, 1, 1),
         History(user_ids["rerun"], n, 1, 1),
     ]
     others = [uid for name, uid in user_ids.items() if name not in ROLES + STATES]
@@ -251,6 +252,12 @@ def load(size: Size, *, clock=None) -> Loaded:
     for role in ("heavy", "rerun"):  # they see it next, and are whole again
         record_impressions(user=users[user_ids[role]], artwork_ids=[late.pk], now=now)
     seconds["first batches (seen spans) and holes"] = clock() - started
+
+    # The upgrade: migration 0005 grows a span for everyone who has history and none (the
+    # heavy user's twin left without a batch, and every other user of the data set).
+    started = clock()
+    grow_missing_spans()
+    seconds["spans of everyone else (migration 0005's grow)"] = clock() - started
 
     started = clock()
     backfill(users[user_ids["backfilled"]], size)

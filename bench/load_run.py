@@ -1,4 +1,4 @@
-"""One load test run (``python -m bench.load_test``): its data, the server, the screens,
+"""One stress run (``python -m bench.stress``): its data, the server, the screens,
 the fault, and the checks. Runs inside a configured Django (DEBUG off)."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from impressions.models import Impression
 
 if TYPE_CHECKING:
     from bench.cluster import ThrowawayCluster
-    from bench.load_test import Plan
+    from bench.stress import Plan
 
 
 def _prepare(plan: Plan, tag: str) -> tuple[list[Viewer], list[uuid.UUID], list[str]]:

@@ -1,6 +1,6 @@
-"""Holding live-update streams open during the load test, as open displays do.
+"""Holding live-update streams open during a stress run, as open displays do.
 
-Used with ``python -m bench.load_test --streams``: one stream per screen."""
+Used with ``python -m bench.stress --streams``: one stream per screen."""
 
 from __future__ import annotations
 

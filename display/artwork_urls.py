@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from display import views_votes
+from display.views import votes
 
 app_name = "artworks"
 urlpatterns = [
-    path("<uuid:pk>/vote/", views_votes.vote, name="vote"),
+    path("<uuid:pk>/vote/", votes.vote, name="vote"),
 ]

@@ -21,7 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from display.lanes import first_lanes, rerun_lane
+from display.lanes import fresh_and_unseen_lanes, rerun_lane
 from display.leases import LEASE_SLACK, Visit, claim
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def candidates(
     """Up to ``want`` frames the feed would hand out, in order, without leasing them: the
     fresh and unseen lanes, or else the rerun lane. ``restart``: the screen whose page was
     loaded anew; its own leases do not hold its frames back."""
-    found = first_lanes(user, now=now, want=want, restart=restart) or rerun_lane(
+    found = fresh_and_unseen_lanes(user, now=now, want=want, restart=restart) or rerun_lane(
         user, now=now, want=want, restart=restart
     )
     return [Frame(artwork, lane) for lane, artwork in found[:want]]

@@ -4,11 +4,13 @@ Written in SQL because this is the hottest read of the product: every screen ask
 every few seconds, forever. Built with the ORM it took three or four queries and about
 10 ms of Python to compose them; as one prepared statement it costs a fraction of a
 millisecond more than fetching the ten newest artworks by index (docs/benchmarks.md).
-Portable to SQLite and PostgreSQL.
+Portable to SQLite and PostgreSQL. The rules they apply (visible, fresh, seen recently,
+in the pool) are the fragments of ``artfeed.rules`` and ``impressions.rules``, each
+tested there against its ORM form; only the lanes' own logic is written here.
 
-``first_lanes`` reads the fresh lane and the unseen lane in one go. The unseen lane
-searches above and below the user's seen span (``impressions.spans``), looked up in the
-same statement, and inside it only the span's holes, so the rows inside the span,
+``fresh_and_unseen_lanes`` reads the fresh lane and the unseen lane in one go. The
+unseen lane searches above and below the user's seen span (``impressions.spans``), looked
+up in the same statement, and inside it only the span's holes, so the rows inside the span,
 however many, are never visited. The span is trusted only where its artworks were
 created after the cooldown's start (``impressions.models.SeenSpan`` says why). Each
 branch stops after ``want`` rows; the caller takes them in lane order.
@@ -19,13 +21,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from artfeed.models import Artwork
+from artfeed.rules import in_pool_sql, pool_start, visible_to_sql
 from artfeed.sql import columns, fetch_rows, from_rows
 from display.models import Lease, Vote
+from impressions.rules import cooldown_start, fresh_for_sql, seen_recently_sql
 from impressions.spans import span_tables
 
 
@@ -38,19 +41,18 @@ def _tables() -> dict[str, str]:
     }
 
 
-# Visible to the user, not disliked by them, not on one of their screens right now
-# (but for the screen that restarts, which may retake its own; "" names no screen).
-# Parameters: user, user, user, now, the screen that restarts.
-_AVAILABLE = """(a.is_public OR a.created_by_id = %s)
-    AND NOT EXISTS (SELECT 1 FROM {vote} v
+# Visible to the user (artfeed.rules), not disliked by them, not on one of their screens
+# right now (but for the screen that restarts, which may retake its own; "" names no
+# screen). Parameters: user, user, user, now, the screen that restarts.
+_AVAILABLE = f"""{visible_to_sql()}
+    AND NOT EXISTS (SELECT 1 FROM {{vote}} v
                     WHERE v.user_id = %s AND v.artwork_id = a.id AND v.value = -1)
-    AND NOT EXISTS (SELECT 1 FROM {lease} l
+    AND NOT EXISTS (SELECT 1 FROM {{lease}} l
                     WHERE l.user_id = %s AND l.artwork_id = a.id AND l.expires_at > %s
                     AND l.screen_key <> %s)"""
 
 # Parameters: user, cutoff.
-_NOT_SEEN_RECENTLY = """NOT EXISTS (SELECT 1 FROM {impression} i
-                    WHERE i.user_id = %s AND i.artwork_id = a.id AND i.viewed_at > %s)"""
+_NOT_SEEN_RECENTLY = f"NOT {seen_recently_sql()}"
 
 # The span's newest edge, or the pool's start when the user has no span: "above" is then
 # the whole pool. Parameters: user, pool start.
@@ -69,16 +71,13 @@ _HOLES = "a.id IN (SELECT h.artwork_id FROM {hole} h WHERE h.user_id = %s)"
 # cannot see a bound LIMIT, assumes a tenth of the table, and picks a parallel hash
 # anti-join over the whole pool instead of a short index walk.
 @cache
-def _first_lanes_sql(want: int) -> str:
+def _fresh_and_unseen_sql(want: int) -> str:
     unseen = f"""SELECT 1 AS branch, {{columns}} FROM {{artwork}} a
-        WHERE a.created_at > %s AND {{where}}
+        WHERE {in_pool_sql()} AND {{where}}
         AND {_NOT_SEEN_RECENTLY} AND {_AVAILABLE}
         ORDER BY a.created_at DESC LIMIT {want}"""
     fresh = f"""SELECT 0 AS branch, {{columns}} FROM {{artwork}} a
-        WHERE a.created_by_id = %s AND a.fresh_until > %s
-        AND NOT EXISTS (SELECT 1 FROM {{impression}} i
-                        WHERE i.user_id = %s AND i.artwork_id = a.id)
-        AND {_AVAILABLE}
+        WHERE {fresh_for_sql()} AND {_AVAILABLE}
         ORDER BY a.created_at DESC LIMIT {want}"""
     branches = [
         fresh,
@@ -126,31 +125,31 @@ def _dedupe(rows: list[tuple], lanes: dict[int, str], skip: int) -> list[tuple[s
     return picked
 
 
-def first_lanes_statement(
+def fresh_and_unseen_statement(
     user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> tuple[str, list]:
-    """The statement ``first_lanes`` runs and its parameters (to EXPLAIN it, say)."""
+    """The statement ``fresh_and_unseen_lanes`` runs and its parameters (to EXPLAIN it, say)."""
     uid = user.pk
     moment = _moment(now)
-    cutoff = _moment(now - settings.ARTFEED_COOLDOWN)
-    just_after = _moment(now - settings.ARTFEED_COOLDOWN + timedelta(microseconds=1))
-    pool_start = _moment(now - settings.ARTFEED_POOL_MAX_AGE)
+    cutoff = _moment(cooldown_start(now))
+    just_after = _moment(cooldown_start(now) + timedelta(microseconds=1))
+    start = _moment(pool_start(now))
     available = [uid, uid, uid, moment, restart or ""]
     fresh = [uid, moment, uid, *available]
     rest = [uid, cutoff, *available]
-    above = [pool_start, uid, pool_start, *rest]
-    holes = [pool_start, uid, *rest]
-    below = [pool_start, cutoff, just_after, uid, pool_start, *rest]
-    return _first_lanes_sql(want), [*fresh, *above, *holes, *below]
+    above = [start, uid, start, *rest]
+    holes = [start, uid, *rest]
+    below = [start, cutoff, just_after, uid, start, *rest]
+    return _fresh_and_unseen_sql(want), [*fresh, *above, *holes, *below]
 
 
-def first_lanes(
+def fresh_and_unseen_lanes(
     user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> list[tuple[str, Artwork]]:
     """Up to ``want`` frames of the fresh lane, then as many of the unseen lane, each
     newest first, as (lane, artwork) pairs with no artwork twice. ``restart``: the screen
     whose page was loaded anew; its own leases do not hold its frames back."""
-    rows = fetch_rows(*first_lanes_statement(user, now=now, want=want, restart=restart))
+    rows = fetch_rows(*fresh_and_unseen_statement(user, now=now, want=want, restart=restart))
     return _dedupe(rows, {0: "fresh", 1: "unseen"}, skip=1)
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from artfeed.models import Artwork
+from artfeed.rules import is_in_fresh_window
 from display.feed import Frame
 from display.leases import LEASE_SLACK
 from display.models import Lease, Screen
@@ -47,5 +48,5 @@ def pin_frame(
             update_fields=["screen_key", "expires_at"],
         )
         Screen.objects.record_visit(user=user, key=screen, now=now, frame=artwork.pk)
-    fresh = artwork.created_by_id == user.pk and (artwork.fresh_until or now) > now
+    fresh = is_in_fresh_window(artwork, user, now=now)
     return Frame(artwork, "fresh" if fresh else "pushed")

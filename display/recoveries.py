@@ -18,8 +18,9 @@ from display.screens import SCREEN_KEY_RULE, reported_screen
 
 log = logging.getLogger("display.recoveries")
 
-ACTIONS = ("retry", "reload")
-REASONS = ("stalled", "error")
+RECOVERY_ACTIONS = ("retry", "reload")
+# Why the display stalled: a script error was seen meanwhile, or none (upkeep.js).
+RECOVERY_REASONS = ("stalled", "error")
 MAX_DETAIL = 300
 MAX_BODY = 2048
 
@@ -28,8 +29,8 @@ RECOVERIES = Counter(
     "Displays that recovered on their own, by what they did and why.",
     ["action", "reason"],
 )
-for _action in ACTIONS:
-    for _reason in REASONS:
+for _action in RECOVERY_ACTIONS:
+    for _reason in RECOVERY_REASONS:
         RECOVERIES.labels(_action, _reason)
 
 
@@ -48,8 +49,8 @@ class Recovery:
 
 FIELDS = {
     "screen": Text(required=True, message=SCREEN_KEY_RULE),
-    "action": Choice(choices=ACTIONS, required=True),
-    "reason": Choice(choices=REASONS, default="error"),
+    "action": Choice(choices=RECOVERY_ACTIONS, required=True),
+    "reason": Choice(choices=RECOVERY_REASONS, default="error"),
     "stalled_ms": WholeNumber(
         low=0,
         high=10**9,

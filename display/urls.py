@@ -2,29 +2,31 @@ from __future__ import annotations
 
 from django.urls import path
 
-from display import (
-    views,
-    views_app,
-    views_generate,
-    views_live,
-    views_preferences,
-    views_recoveries,
-    views_screens,
+from display.views import (
+    app,
+    generate,
+    live,
+    page,
+    preferences,
+    recoveries,
+    screens,
+    stats,
+    wakelock,
 )
 
 app_name = "display"
 urlpatterns = [
-    path("", views.page, name="page"),
-    path("next/", views.next_frame, name="next"),
-    path("stats/", views.stats, name="stats"),
-    path("screens/", views_screens.screens, name="screens"),
-    path("screens/sleep/", views_screens.set_sleep, name="screen-sleep"),
-    path("generate/", views_generate.generate, name="generate"),
-    path("stream/", views_live.stream, name="stream"),
-    path("frame/<uuid:pk>/", views_live.frame, name="frame"),
-    path("recoveries/", views_recoveries.recoveries, name="recoveries"),
-    path("preferences/", views_preferences.preferences, name="preferences"),
-    path("wake-lock/", views_recoveries.wake_lock, name="wake-lock"),
-    path("manifest.webmanifest", views_app.manifest, name="manifest"),
-    path("service-worker.js", views_app.service_worker, name="service-worker"),
+    path("", page.page, name="page"),
+    path("next/", page.next_frame, name="next"),
+    path("frame/<uuid:pk>/", page.frame, name="frame"),
+    path("stats/", stats.stats_page, name="stats"),
+    path("screens/", screens.screens, name="screens"),
+    path("screens/sleep/", screens.set_sleep, name="screen-sleep"),
+    path("generate/", generate.generate, name="generate"),
+    path("stream/", live.stream, name="stream"),
+    path("recoveries/", recoveries.recoveries, name="recoveries"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("wake-lock/", wakelock.wake_lock, name="wake-lock"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("service-worker.js", app.service_worker, name="service-worker"),
 ]

@@ -17,12 +17,13 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from artfeed.models import Artwork, ArtworkQuerySet
 from impressions.models import Backfill, Impression
+from impressions.rules import never_seen
 from impressions.spans import seed_seen_span
 
 DEFAULT_BATCH_SIZE = 1000
@@ -69,11 +70,6 @@ def _many(count: int, noun: str) -> str:
 
 
 ProgressCallback = Callable[[BackfillProgress], None]
-
-
-def never_seen(user: AbstractBaseUser) -> Exists:
-    """False for an artwork the user has any impression of (an ``Exists`` on Artwork)."""
-    return ~Exists(Impression.objects.filter(user=user, artwork=OuterRef("pk")))
 
 
 def untracked_before(user: AbstractBaseUser, cutover: datetime) -> Q:

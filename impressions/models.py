@@ -69,6 +69,11 @@ class SeenSpan(models.Model):
     (unpublishing, deleting an artwork) cannot break it. ``record_impressions`` grows
     the span at its edges (``impressions.spans.grow_seen_span``) and drops the holes that
     are seen again or gone. Deleting a span deletes its holes (a trigger too).
+
+    **No span** only costs time, never a wrong frame (the feed then probes the history).
+    Batches grow spans, the backfill starts them, migration ``0005_grow_missing_spans``
+    grew one for every user the upgrade left without, and ``manage.py grow_seen_spans``
+    does the same after impressions are imported behind the app's back.
     """
 
     user = models.OneToOneField(
@@ -92,10 +97,11 @@ class SeenSpan(models.Model):
 class SpanHole(models.Model):
     """An artwork inside ``user``'s seen span that may be unseen (see ``SeenSpan``).
 
-    Written by database triggers only, so its columns are plain values, not foreign keys:
-    a trigger may record a hole for an artwork or a user being deleted in the same
-    transaction. A hole only makes the feed look at an artwork (it checks everything
-    again), so a stale one costs a probe, never a wrong frame.
+    Written by database triggers (and by a one-off walk that bridges a short gap in a
+    user's history, ``impressions.spans.seed_seen_span``), so its columns are plain
+    values, not foreign keys: a trigger may record a hole for an artwork or a user being
+    deleted in the same transaction. A hole only makes the feed look at an artwork (it
+    checks everything again), so a stale one costs a probe, never a wrong frame.
     """
 
     user_id = models.BigIntegerField()

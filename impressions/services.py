@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,10 +13,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from artfeed.sql import fetch_rows
+from artfeed.rules import visible_to_sql
+from artfeed.sql import pipeline, rows_later
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
-from impressions.spans import forget_seen_span, grow_seen_span, hold_span_lock
+from impressions.spans import among, forget_seen_span, grow_seen_span, hold_span_lock
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,9 @@ class RecordedBatch:
 
 def _upsert_visible(
     user: AbstractBaseUser, artwork_ids: Sequence[uuid.UUID], now: datetime, source: str
-):
+) -> Callable[[], list[uuid.UUID]]:
     """Insert or refresh the impressions of the artworks among ``artwork_ids`` that the user
-    may see, in one statement, and return the ids written.
+    may see, in one statement, and return what reads the ids written (``rows_later``).
 
     Raw SQL because the ORM cannot say this in one round trip: the visibility filter, the
     upsert and the answer (RETURNING) happen atomically, so an artwork deleted or made
@@ -57,14 +58,12 @@ def _upsert_visible(
     """
     artwork_table = Artwork._meta.db_table
     impression_table = Impression._meta.db_table
-    pk = Artwork._meta.pk
-    ids = [pk.get_db_prep_value(i, connection) for i in artwork_ids]
-    placeholders = ", ".join(["%s"] * len(ids))
+    asked, ids = among("a.id", artwork_ids)
     sql = f"""
         INSERT INTO {impression_table} (user_id, artwork_id, viewed_at, first_viewed_at, source)
         SELECT %s, a.id, %s, %s, %s
         FROM {artwork_table} a
-        WHERE a.id IN ({placeholders}) AND (a.is_public OR a.created_by_id = %s)
+        WHERE {asked} AND {visible_to_sql()}
         ORDER BY a.id
         ON CONFLICT (user_id, artwork_id) DO UPDATE
         SET viewed_at = CASE WHEN excluded.viewed_at > {impression_table}.viewed_at
@@ -74,9 +73,15 @@ def _upsert_visible(
     """  # noqa: S608 - table names come from model metadata, values are parameters
     moment = Impression._meta.get_field("viewed_at").get_db_prep_value(now, connection)
     params = [user.pk, moment, moment, source, *ids, user.pk]
-    # Prepared (artfeed.sql): a full batch always has the same shape, so after the first
-    # one PostgreSQL no longer parses and plans two hundred placeholders per batch.
-    return [uuid.UUID(str(row[0])) for row in fetch_rows(sql, params)]
+    # Prepared (artfeed.sql), and the same text for every batch on PostgreSQL (``among``):
+    # converted and planned once per connection, not once per batch.
+    read = rows_later(sql, params)
+    return lambda: [_as_uuid(row[0]) for row in read()]
+
+
+def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
+    """PostgreSQL's driver answers UUIDs, SQLite text."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
 def record_impressions(
@@ -96,11 +101,17 @@ def record_impressions(
     distinct = list(dict.fromkeys(artwork_ids))
     if not distinct:
         return RecordedBatch(attempted=0)
+    # Pipelined (artfeed.sql): BEGIN, the lock, the upsert and the span's two statements
+    # share one round trip, the COMMIT a second; the ids written are read in between. The
+    # span grows from the ids asked for: it only starts there, and checks every artwork
+    # it covers. The transaction starts outside the pipeline: psycopg waits for a round
+    # trip of its own to switch autocommit inside one.
     with transaction.atomic():
-        hold_span_lock()  # before any row is written: see impressions.spans
-        written = _upsert_visible(user, distinct, now, source)
-        if written:
-            grow_seen_span(user, seen_ids=written)
+        with pipeline():
+            hold_span_lock()  # before any row is written: see impressions.spans
+            read_written = _upsert_visible(user, distinct, now, source)
+            grow_seen_span(user, seen_ids=distinct)
+        written = read_written()
     written_set = set(written)
     batch = RecordedBatch(
         attempted=len(distinct),

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from impressions.backfill import never_seen, untracked_before
+from impressions.backfill import untracked_before
 from impressions.models import Impression
+from impressions.rules import fresh_for, seen_recently
 
 
 @dataclass(frozen=True)
@@ -30,30 +31,28 @@ def impression_stats(*, user: AbstractBaseUser, now: datetime | None = None) -> 
     """The user's feed in numbers, at ``now``:
 
     - ``fresh``: the user's own artworks still in the fresh lane (``fresh_until`` ahead,
-      never displayed to them);
+      never displayed to them: ``impressions.rules.fresh_for``);
     - ``storage``: every artwork visible to the user (public, or their own);
     - ``legacy_untracked``: visible artworks created before the cutover
       (``ARTFEED_TRACKING_SINCE``) that the user has no impression of, i.e. what a
       backfill would write (0 when no cutover is set);
     - ``cooling``: the user's impressions still inside the cooldown (viewed within
-      ``ARTFEED_COOLDOWN``), the artworks kept off their screens for now.
+      ``ARTFEED_COOLDOWN``: ``impressions.rules.seen_recently``), the artworks kept off
+      their screens for now.
 
     Two queries whatever the sizes: one pass over the visible artworks, one range scan
     of the user's ``(user, viewed_at)`` index.
     """
     now = now or timezone.now()
     cutover = settings.ARTFEED_TRACKING_SINCE
-    unseen = never_seen(user)
     counts = {
         "storage": Count("pk"),
-        "fresh": Count("pk", filter=Q(unseen, created_by=user, fresh_until__gt=now)),
+        "fresh": Count("pk", filter=fresh_for(user, now=now)),
     }
     if cutover is not None:
         counts["legacy_untracked"] = Count("pk", filter=untracked_before(user, cutover))
     found = Artwork.objects.visible_to(user).aggregate(**counts)
-    cooling = Impression.objects.filter(
-        user=user, viewed_at__gt=now - settings.ARTFEED_COOLDOWN
-    ).count()
+    cooling = Impression.objects.filter(seen_recently(user, now=now)).count()
     return ImpressionStats(
         fresh=found["fresh"],
         storage=found["storage"],

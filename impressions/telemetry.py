@@ -15,8 +15,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from artfeed.http import View, json_error
-from artfeed.outage import OUTAGES, RETRY_AFTER_SECONDS, outage_message
+from artfeed.web.http import View, json_error
+from artfeed.web.outage import OUTAGES, RETRY_AFTER_SECONDS, outage_message
 from impressions import metrics
 from impressions.services import RecordedBatch
 

@@ -7,5 +7,5 @@ from impressions import views
 app_name = "impressions"
 urlpatterns = [
     path("impressions/", views.batch, name="batch"),
-    path("stats/", views.stats, name="stats"),
+    path("stats/", views.stats_json, name="stats"),
 ]

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 
-from artfeed.http import api_view, json_error
 from artfeed.web.bodies import BadBody
+from artfeed.web.http import api_view, json_error
 from impressions.payloads import max_body_bytes, parse_artwork_ids
 from impressions.services import record_impressions
 from impressions.stats import impression_stats
@@ -31,6 +31,7 @@ def batch(request: HttpRequest) -> JsonResponse:
 
 
 @api_view("GET")
-def stats(request: HttpRequest) -> JsonResponse:
-    """``GET /api/stats/``: the user's feed in numbers (see ``impression_stats``)."""
+def stats_json(request: HttpRequest) -> JsonResponse:
+    """``GET /api/stats/``: the user's feed in numbers (see ``impression_stats``), for
+    scripts; the stats page (``display.views.stats.stats_page``) shows them to people."""
     return JsonResponse(impression_stats(user=request.user).as_json())

@@ -11,7 +11,7 @@ from django.test import Client
 
 from bench.server import ServerProcess
 from tests.factories import UserFactory
-from tests.live import live_database_url
+from tests.live import PIN_SECONDS, live_database_url
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
     for item in items:
-        if "postgres" in item.keywords:
+        if item.get_closest_marker("postgres"):
             item.add_marker(skip)
 
 
@@ -43,11 +43,6 @@ def django_db_modify_db_settings(
     if database["ENGINE"] == "django.db.backends.sqlite3":
         test = database.setdefault("TEST", {})
         test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -94,6 +89,11 @@ def csrf_client(user) -> Client:
     return client
 
 
+def _skip_unless_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the live ASGI server needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
 @pytest.fixture
 def start_asgi_server(
     transactional_db, settings, request
@@ -106,12 +106,13 @@ def start_asgi_server(
     variables for it; ``workers=2`` runs ``uvicorn --workers 2``. Stopped after the test;
     its log is kept under test-artifacts/.
 
-    PostgreSQL only: the subprocess sees what the test wrote because the test runs in
-    transactional mode (committed rows) on a database another process can open. On
-    SQLite the test database lives in this process's memory, so such tests are skipped.
+    The subprocess sees what the test wrote because the test runs in transactional mode
+    (committed rows). PostgreSQL only: the server is handed the test database by its
+    PostgreSQL URL (``live_database_url``), and what these tests prove (live updates
+    through LISTEN/NOTIFY, several workers, statement timeouts) is PostgreSQL's; on
+    SQLite they are skipped, saying so.
     """
-    if connection.vendor != "postgresql":
-        pytest.skip("the live ASGI server needs PostgreSQL (SQLite's test database is in memory)")
+    _skip_unless_postgresql()
     started: list[ServerProcess] = []
 
     def start(*, workers: int = 1, **env: str) -> ServerProcess:
@@ -137,3 +138,28 @@ def start_asgi_server(
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def asgi_server(django_db_setup, tmp_path_factory, request) -> Iterator[ServerProcess]:
+    """One production server shared by a module's tests of live updates (where
+    ``start_asgi_server`` starts one per test): DEBUG on, so it reads the plain session
+    cookie a test hands it (``bench.sessions.session_cookie``); pins last ``PIN_SECONDS``
+    and a view counts after 300 ms; its media directory is ``server.env["MEDIA_ROOT"]``.
+    PostgreSQL only, as ``start_asgi_server``."""
+    _skip_unless_postgresql()
+    server = ServerProcess(
+        live_database_url(),
+        env={
+            "DEBUG": "true",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "MEDIA_ROOT": str(tmp_path_factory.mktemp("asgi-media")),
+            "STATIC_ROOT": str(settings.STATIC_ROOT),
+            "ARTFEED_PIN": f"{PIN_SECONDS}s",
+            "ARTFEED_VIEWABLE_MS": "300",
+        },
+        log=ARTIFACTS / "servers" / f"{request.module.__name__}.log",
+    )
+    server.start()
+    yield server
+    server.stop()

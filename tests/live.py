@@ -1,7 +1,7 @@
 """The live ASGI server for end-to-end tests, and the test database's URL to give it.
 
-``start_asgi_server`` (tests/conftest.py) is the fixture to use; this module holds what
-it needs so that tests outside the browser suite can share it.
+``start_asgi_server`` and ``asgi_server`` (tests/conftest.py) are the fixtures to use,
+both ``bench.server.ServerProcess``; this module holds what they and their tests share.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.db import connection
+
+PIN_SECONDS = 4  # how long ``asgi_server`` pins a new artwork on screen
 
 
 def live_database_url() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,12 +76,13 @@ def normalise_prompt(prompt: str) -> str:
     return " ".join(text.split())
 
 
-def validate_request(request: GenerationRequest) -> GenerationRequest:
-    """Check the fields every backend shares and return the request normalised.
+def validate_request(request: GenerationRequest, *, styles: Sequence[str]) -> GenerationRequest:
+    """Check a request's fields and return it normalised: the one check, made by every
+    backend and by the service before it looks for a repeated request.
 
     Raises ``ValueError`` whose message starts with the offending field's name, so the web
-    layer can answer 400 with it as is. The style is only tidied here (stripped, casefolded,
-    blank means None): which styles exist is each backend's business.
+    layer can answer 400 with it as is. The style is tidied (stripped, casefolded, blank
+    means None) and must be one of ``styles``, the generator's (``Generator.styles``).
     """
     if not isinstance(request.prompt, str):
         raise ValueError("prompt must be text")
@@ -91,7 +93,7 @@ def validate_request(request: GenerationRequest) -> GenerationRequest:
         raise ValueError(
             f"prompt must be at most {PROMPT_MAX_LENGTH} characters (got {len(prompt)})"
         )
-    return GenerationRequest(
+    validated = GenerationRequest(
         prompt=prompt,
         style=_optional_word("style", request.style),
         mood=_optional_word("mood", request.mood, max_length=MOOD_MAX_LENGTH),
@@ -101,6 +103,9 @@ def validate_request(request: GenerationRequest) -> GenerationRequest:
         fingerprint=_optional_fingerprint(request.fingerprint),
         look=_optional_look(request.look),
     )
+    if validated.style is not None and validated.style not in styles:
+        raise ValueError(f"style must be one of {', '.join(styles)} (got {validated.style!r})")
+    return validated
 
 
 def _optional_look(value: object) -> str | None:

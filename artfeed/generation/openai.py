@@ -24,7 +24,7 @@ from artfeed.generation.base import (
     validate_request,
 )
 from artfeed.generation.looks import LOOKS
-from artfeed.generation.procedural import STYLES, title_for
+from artfeed.generation.vocabulary import STYLES, title_for
 from artfeed.images import RASTERS, BadImage, identify
 
 logger = logging.getLogger(__name__)
@@ -84,10 +84,8 @@ class OpenAIGenerator:
         self.timeout = timeout
 
     def generate(self, request: GenerationRequest) -> GeneratedImage:
-        req = validate_request(request)
-        if req.style is not None and req.style not in STYLES:
-            raise ValueError(f"style must be one of {', '.join(STYLES)} (got {req.style!r})")
-        style = req.style or STYLES[0]
+        req = validate_request(request, styles=self.styles)
+        style = req.style or self.styles[0]
         body = {
             "model": self.model,
             "prompt": compose_prompt(req, style),

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from artfeed.generation.base import GenerationRequest, Generator, validate_request
 from artfeed.generation.looks import leaning
-from artfeed.generation.procedural import choose_style
 from artfeed.generation.registry import get_generator
+from artfeed.generation.vocabulary import choose_style
 from artfeed.models import Artwork
 
 # Requests with the same inputs in one window (or the window before: a double click
@@ -99,9 +99,7 @@ def generate_artwork(
     """
     now = now or timezone.now()
     generator = generator or get_generator()
-    req = validate_request(request)
-    if req.style is not None and req.style not in generator.styles:
-        raise ValueError(f"style must be one of {', '.join(generator.styles)} (got {req.style!r})")
+    req = validate_request(request, styles=generator.styles)
     key = request_key(user=user, request=req, now=now)
     previous = request_key(user=user, request=req, now=now, windows_ago=1)
     limit = settings.ARTFEED_DAILY_GENERATIONS

@@ -15,7 +15,7 @@ from bench.report import Goal, Row, ms, ratio
 from bench.sql import FLOOR_QUERY, OLD_QUERY, explain, explain_prepared, fetcher
 from bench.timing import medians
 from display.feed import SPARE, candidates, next_frames
-from display.lanes import first_lanes_statement
+from display.lanes import fresh_and_unseen_statement
 from display.leases import LEASE_SLACK
 
 
@@ -45,9 +45,9 @@ STATES = [
         later=timedelta(days=6, hours=14),
     ),
     State(
-        "no span",
-        "heavy-no-span",
-        "heavy, no span yet: history written in bulk, before its first batch",
+        "upgraded",
+        "heavy-upgraded",
+        "heavy, history from before the upgrade: span grown by migration 0005",
         heavy=True,
     ),
     State(
@@ -78,13 +78,16 @@ def _plans(users) -> list[tuple[str, str]]:
     plans = []
     for role, caption in (
         ("heavy-holes", "with holes in its span"),
-        ("heavy-no-span", "with no span yet"),
+        ("heavy-upgraded", "whose span migration 0005 grew"),
     ):
-        statement, params = first_lanes_statement(users[role], now=timezone.now(), want=1 + SPARE)
+        statement, params = fresh_and_unseen_statement(
+            users[role], now=timezone.now(), want=1 + SPARE
+        )
         plans.append(
             (
                 f"The feed's statement for the heavy user {caption} "
-                "(`display.lanes.first_lanes`), prepared, with the generic plan the app runs:",
+                "(`display.lanes.fresh_and_unseen_lanes`), prepared, "
+                "with the generic plan the app runs:",
                 explain_prepared(statement, params),
             )
         )
@@ -176,8 +179,11 @@ the span with `QuerySet.update` and one impression inside it was deleted with th
 the database's triggers recorded both as holes, which the feed probes (the published
 artwork comes first). **6.6 days later**: the same user, measured as if a week had gone by
 (`now=`): in the old design the span expired as soon as its oldest view passed the
-cooldown. **no span yet**: the same history, no batch sent since: the one state in which
-the feed still probes the history (one frame: the screen's next batch grows the span).
+cooldown. **before the upgrade**: the same history, no batch sent since (the upgrade that
+introduced holes dropped every span): migration `impressions/0005_grow_missing_spans`
+grows the span of every user with history and none, as the load does after the bulk
+write (`grow_missing_spans`; `manage.py grow_seen_spans` after an import written behind
+the app's back). Without it the feed probed that history, 47× a new user's next frame.
 **backfilled**: `backfill_impressions` with the cutover at now, so that the whole pool
 is legacy and marked seen; the backfill starts the span itself, and the frame comes
 from the rerun lane."""

@@ -107,6 +107,9 @@ would send them: each is a new row (no conflict), for two users who had none. Th
 endpoint gets them as JSON on one kept-alive connection, one batch after the other (the
 recorder of a screen never has two in flight), with a session cookie and the CSRF
 cookie and header; it checks visibility, upserts in one statement, grows the seen span
-and answers the ids. The raw path sends the same batches through psycopg as one
+and answers the ids, in two round trips to the database for the batch (BEGIN, the span
+lock, the upsert and the span's two statements sent together in PostgreSQL's pipeline
+mode, then the COMMIT) besides the session's and the user's. The raw path sends
+the same batches through psycopg as one
 `INSERT … SELECT … FROM unnest(%s::uuid[]) ON CONFLICT DO UPDATE` each, in autocommit.
 The two alternate in {rounds} rounds so that both see the same machine."""

@@ -10,6 +10,8 @@
 //
 // body.dataset.wakeLock tells the state: "held", "released" or "unavailable".
 
+import { csrfToken } from "./csrf.js";
+
 const body = document.body;
 let lock = null; // the WakeLockSentinel while held
 let asking = false;
@@ -69,7 +71,7 @@ function report(reason) {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
-      "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content,
+      "X-CSRFToken": csrfToken(),
     },
     body: JSON.stringify({ screen: body.dataset.screen, problem: reason }),
     credentials: "same-origin",

@@ -4,6 +4,8 @@
 // screen with the "artfeed:frameshown" event, and the start of its crossfade out with
 // "artfeed:frameleaving" (the impression recorder listens to both).
 
+import { onKey } from "./keys.js";
+
 const body = document.body;
 const stage = document.getElementById("stage");
 const upNext = document.getElementById("up-next");
@@ -57,7 +59,7 @@ async function fetchNext() {
   if (fetching || asleep) return;
   fetching = true;
   await impressionsSent();
-  htmx.trigger(body, "artfeedNext");
+  htmx.trigger(body, "artfeed:next");
 }
 
 // The server picks the next frame from what it knows was seen. A view still queued in
@@ -106,7 +108,7 @@ upNext.addEventListener("htmx:afterSwap", async () => {
 // decoding) was picked before the server knew, so it would repeat: drop it and ask
 // again. One on stage that has not been in view long enough to count in this page is a
 // repeat of an earlier view (queued before a reload, say): move on.
-body.addEventListener("impressionsRecorded", (event) => {
+body.addEventListener("artfeed:recorded", (event) => {
   const recorded = new Set(event.detail.ids);
   const staged = upNext.querySelector(".frame");
   if (staged && recorded.has(staged.dataset.artworkId)) {
@@ -244,21 +246,16 @@ document.addEventListener("artfeed:recover", () => {
 });
 
 // Keys: → next now, space pause/resume, f full screen.
-document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, textarea, select")) return;
-  if (event.key === "ArrowRight") {
-    event.preventDefault();
-    skip();
-  } else if (event.key === " ") {
-    event.preventDefault();
-    paused = !paused;
-    body.classList.toggle("paused", paused);
-    if (paused) clearTimeout(timer);
-    else schedule();
-  } else if (event.key === "f" || event.key === "F") {
-    if (document.fullscreenElement) document.exitFullscreen();
-    else document.documentElement.requestFullscreen().catch(() => {});
-  }
+onKey(["ArrowRight"], skip);
+onKey([" "], () => {
+  paused = !paused;
+  body.classList.toggle("paused", paused);
+  if (paused) clearTimeout(timer);
+  else schedule();
+});
+onKey(["f", "F"], () => {
+  if (document.fullscreenElement) document.exitFullscreen();
+  else document.documentElement.requestFullscreen().catch(() => {});
 });
 
 // Hide the cursor and the hints when the mouse rests.

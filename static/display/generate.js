@@ -6,6 +6,8 @@
 // field, 429 the daily quota, 502 the image service) comes back as the form with its
 // message, retargeted by the server to the overlay; htmx is told to swap it in.
 
+import { onKey } from "./keys.js";
+
 const body = document.body;
 const overlay = document.getElementById("generate-overlay");
 const generated = document.getElementById("generated");
@@ -25,18 +27,24 @@ function close() {
   document.activeElement?.blur();
 }
 
-document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && !overlay.hidden) {
-    event.preventDefault();
+onKey(["g", "G"], open);
+onKey(
+  ["Escape"],
+  () => {
+    if (overlay.hidden) return false;
     close();
-  } else if (!event.target.closest("input, textarea, select") && (event.key === "g" || event.key === "G")) {
-    event.preventDefault();
-    open();
-  } else if (event.key === "Enter" && !event.shiftKey && event.target.matches("#generate-prompt")) {
-    event.preventDefault(); // Enter in the prompt submits; Shift+Enter starts a new line
+  },
+  { inFields: true },
+);
+onKey(
+  ["Enter"],
+  (event) => {
+    // Enter in the prompt submits; Shift+Enter starts a new line.
+    if (event.shiftKey || !event.target.matches("#generate-prompt")) return false;
     event.target.form.requestSubmit();
-  }
-});
+  },
+  { inFields: true },
+);
 
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-generate-open]")) {

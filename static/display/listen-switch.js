@@ -3,6 +3,8 @@
 // on (?dynamic=0 turns dynamic mode off). The listening module itself (listen.js: the
 // microphone, the analysis, dynamic mode) is fetched only when listening is turned on.
 
+import { onKey } from "./keys.js";
+
 const body = document.body;
 const box = document.getElementById("listening");
 const store = () => `artfeed.listening.${body.dataset.screen}`;
@@ -56,12 +58,9 @@ if (box) {
     if (event.target.closest("[data-listen-toggle]")) listening ? turnOff() : turnOn();
     else if (event.target.closest("[data-dynamic-toggle]")) toggleDynamic();
   });
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey) return;
-    if (event.key === "l" || event.key === "L") {
-      event.preventDefault();
-      listening ? turnOff() : turnOn();
-    }
+  onKey(["l", "L"], () => {
+    if (listening) turnOff();
+    else turnOn();
   });
   const saved = localStorage.getItem(store());
   // The URL's ?dynamic= (already checked by the server) wins over what was saved.

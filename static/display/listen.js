@@ -8,6 +8,8 @@
 // The analysis (MusicAnalysis) is plain arithmetic on sample blocks, with no Web Audio in
 // it, so it is tested on synthetic signals; listen() feeds it from the microphone.
 
+import { csrfToken } from "./csrf.js";
+
 const HOP = 512; // samples between two analysis frames (~10.7 ms at 48 kHz)
 const FRAME = 1024; // samples in one analysis frame (Hann-windowed FFT)
 // Harmony needs finer frequencies than onsets: a semitone at 110 Hz is 6.5 Hz wide, so
@@ -535,7 +537,7 @@ async function generate(music) {
       headers: {
         "HX-Request": "true",
         Accept: "text/html, application/json",
-        "X-CSRFToken": document.querySelector("meta[name=csrf-token]").content,
+        "X-CSRFToken": csrfToken(),
       },
       body: fields,
     });
@@ -543,7 +545,7 @@ async function generate(music) {
       dynamic.reference = music;
       dynamic.lastMadeAt = Date.now();
       dynamic.changedSince = 0;
-      const made = JSON.parse(response.headers.get("HX-Trigger") || "{}").artGenerated;
+      const made = JSON.parse(response.headers.get("HX-Trigger") || "{}")["artfeed:generated"];
       if (made && made.used_today >= made.daily_limit) dynamic.spentDay = utcDay();
       const template = document.createElement("template");
       template.innerHTML = (await response.text()).trim();

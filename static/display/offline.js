@@ -5,7 +5,7 @@
 // the mark.
 //
 // They are kept in memory and in the Cache Storage ("artfeed-frames"), where the
-// display's service worker (display/views_app.py) finds their images; it also keeps the
+// display's service worker (display/views/app.py) finds their images; it also keeps the
 // page itself, so a reload or a cold start during an outage opens on them: that page
 // comes marked "offline" (the class on <body>) and shows a saved frame at once.
 //

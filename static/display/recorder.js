@@ -12,6 +12,8 @@
 // ids go again from the next page: the server keeps one row per user and artwork and
 // only refreshes its viewed_at, so that copy changes nothing anyone sees.
 
+import { csrfToken } from "./csrf.js";
+
 const body = document.body;
 const viewableMs = Number(body.dataset.viewableMs);
 const url = body.dataset.impressionsUrl;
@@ -187,10 +189,10 @@ async function post(ids) {
     retry = null;
     const answer = await response.json().catch(() => ({}));
     // The display drops a staged frame that was just recorded; other regions may
-    // refresh themselves with hx-trigger="impressionsRecorded from:body".
+    // refresh themselves with hx-trigger="artfeed:recorded from:body".
     const recorded = Array.isArray(answer.ids) ? answer.ids : ids;
     body.dispatchEvent(
-      new CustomEvent("impressionsRecorded", { bubbles: true, detail: { ids: recorded } }),
+      new CustomEvent("artfeed:recorded", { bubbles: true, detail: { ids: recorded } }),
     );
     return true;
   }
@@ -229,17 +231,6 @@ function retryLater(response) {
     retry = null;
     flush();
   }, wait);
-}
-
-// Read the token from the cookie when it can be read: logging in (in another tab of
-// this browser, say) rotates it, and the copy in the page would then be refused.
-function csrfToken() {
-  const cookie = document.cookie
-    .split("; ")
-    .find((pair) => pair.startsWith(`${body.dataset.csrfCookie}=`));
-  return cookie
-    ? decodeURIComponent(cookie.split("=")[1])
-    : document.querySelector('meta[name="csrf-token"]').content;
 }
 
 // --- On the way out ----------------------------------------------------------------

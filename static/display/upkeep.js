@@ -15,6 +15,8 @@
 // on that same frame (the screen's lease keeps it). It reloads once per release, so a
 // fleet of servers half way through an upgrade cannot keep it reloading.
 
+import { csrfToken } from "./csrf.js";
+
 const body = document.body;
 const upNext = document.getElementById("up-next");
 const dwellMs = Number(body.dataset.dwell) * 1000;
@@ -108,7 +110,7 @@ function send(report) {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
-      "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content,
+      "X-CSRFToken": csrfToken(),
     },
     body: JSON.stringify(report),
     credentials: "same-origin",

@@ -3,7 +3,8 @@
 // vote back: value 0). A disliked frame never returns, and the display moves on at once
 // ("artfeed:skip" to display.js).
 
-const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+import { csrfToken } from "./csrf.js";
+import { onKey } from "./keys.js";
 
 function currentFrame() {
   const frames = document.querySelectorAll("#stage .frame:not(.leaving)");
@@ -17,7 +18,7 @@ async function vote(frame, value) {
   const sent = cleared ? 0 : value;
   const response = await fetch(url, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
     body: JSON.stringify({ value: sent }),
     credentials: "same-origin",
   }).catch(() => null);
@@ -26,13 +27,10 @@ async function vote(frame, value) {
   if (sent === -1) document.dispatchEvent(new CustomEvent("artfeed:skip"));
 }
 
-document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, textarea, select")) return;
-  const value = { ArrowUp: 1, ArrowDown: -1 }[event.key];
+onKey(["ArrowUp", "ArrowDown"], (event) => {
   const frame = currentFrame();
-  if (!value || !frame) return;
-  event.preventDefault();
-  vote(frame, value);
+  if (!frame) return false;
+  vote(frame, event.key === "ArrowUp" ? 1 : -1);
 });
 
 document.addEventListener("click", (event) => {

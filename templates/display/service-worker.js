@@ -1,4 +1,4 @@
-// The display's service worker, scoped to the display (display/views_app.py fills in
+// The display's service worker, scoped to the display (display/views/app.py fills in
 // the release and its static files). A screen that reloads, or starts cold after a
 // power cut, while the server or the network is down opens on the frames it saved
 // instead of an error page.

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from artfeed.demo import demo_requests
 from artfeed.generation.base import GenerationRequest
-from artfeed.generation.procedural import MOODS, STYLES, ProceduralGenerator
+from artfeed.generation.procedural import ProceduralGenerator
+from artfeed.generation.vocabulary import MOODS, STYLES
 from artfeed.models import Artwork
 from artfeed.svg import UnsafeSvg, check_svg
 

@@ -47,7 +47,7 @@ def test_every_heavy_state_gets_its_frame_from_the_lane_the_bench_says(loaded):
     now = timezone.now()
     lanes = {s: candidates(loaded.users[s], now=now, want=1)[0].lane for s in data.STATES}
 
-    assert lanes == {"heavy-holes": "unseen", "heavy-no-span": "unseen", "backfilled": "rerun"}
+    assert lanes == {"heavy-holes": "unseen", "heavy-upgraded": "unseen", "backfilled": "rerun"}
 
 
 def test_the_published_artwork_is_the_holed_users_next_frame(loaded):

@@ -23,8 +23,10 @@ def pool(count: int) -> list:
     ]
 
 
-def shown_id(page) -> str:
-    return page.locator(SHOWN).last.get_attribute("data-artwork-id")
+def shown_id(page) -> str | None:
+    """The id of the artwork on screen, or None while the stage holds no frame."""
+    frames = page.locator(SHOWN)
+    return frames.last.get_attribute("data-artwork-id") if frames.count() else None
 
 
 def wait_for_shown(page, artwork, timeout: float = 8_000) -> None:

@@ -34,8 +34,7 @@ def test_frames_follow_one_another_and_each_shown_frame_is_recorded_once(
     wait_until(lambda: Impression.objects.filter(user=user, artwork=first).exists(), page)
     assert Impression.objects.filter(user=user, artwork=first).count() == 1
     # Only one frame at a time remains in the DOM once the crossfade is over.
-    page.wait_for_timeout(1500)
-    assert page.locator("#stage .frame").count() == 1
+    wait_until(lambda: page.locator("#stage .frame").count() == 1, page, timeout=3)
 
 
 def test_the_right_arrow_skips_to_the_next_frame(logged_in_page, live_server):

@@ -5,7 +5,6 @@ started by ``start_asgi_server``. Skipped on SQLite (see that fixture)."""
 from __future__ import annotations
 
 import base64
-import time
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -16,13 +15,12 @@ from django.utils import timezone
 
 from impressions.models import Impression
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import SHOWN_LOG, shown_log
+from tests.browser.helpers import SHOWN, SHOWN_LOG, shown_id, shown_log, wait_until
 from tests.factories import ArtworkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a long passphrase for the wall"
-SHOWN = "#stage .frame:not(.leaving)"
 COLOURS = ["#e33", "#3c3", "#36f", "#fc0", "#f6c", "#3cf"]
 BACKGROUND = (0, 0, 0)  # display.css --bg
 
@@ -120,10 +118,6 @@ def open_display(page, server, *, dwell: int) -> None:
     page.wait_for_url("**/display/?screen=wall*")
 
 
-def shown_id(page) -> str:
-    return page.locator(SHOWN).last.get_attribute("data-artwork-id")
-
-
 def test_logging_in_shows_the_first_frame_and_every_crossfade_stays_painted(
     start_asgi_server, viewer, browser_page
 ):
@@ -167,7 +161,7 @@ def test_an_impression_is_written_only_after_the_viewability_bar(
     page.wait_for_timeout(900)
     assert not Impression.objects.filter(user=viewer, artwork=art).exists()
 
-    page.wait_for_timeout(1600)
+    wait_until(lambda: Impression.objects.filter(user=viewer, artwork=art).exists(), page)
     impression = Impression.objects.get(user=viewer, artwork=art)
     on_screen_ms = impression.first_viewed_at.timestamp() * 1000 - opened_at
     assert on_screen_ms >= 1500
@@ -178,18 +172,14 @@ def test_closing_the_tab_sends_what_is_left_with_a_beacon(start_asgi_server, vie
     server = start_asgi_server(ARTFEED_VIEWABLE_MS="1000")
     page = browser_page
     open_display(page, server, dwell=60)
-    # Closed just past the bar: whatever the recorder had not sent yet leaves with the
-    # beacon on the way out (tests/browser/test_recorder.py proves it is the beacon).
-    page.wait_for_function("() => document.querySelector('#stage .frame[data-shown]')")
-    page.wait_for_timeout(1_100)
+    # Closed as soon as the frame passes the bar (the recorder marks it viewed): whatever
+    # the recorder had not sent yet leaves with the beacon on the way out
+    # (tests/browser/test_recorder.py proves it is the beacon).
+    page.wait_for_function("() => document.querySelector('#stage .frame[data-viewed]')")
 
     page.close(run_before_unload=True)
 
-    for _ in range(50):
-        if Impression.objects.filter(user=viewer, artwork=art).exists():
-            break
-        time.sleep(0.1)
-    assert Impression.objects.filter(user=viewer, artwork=art).exists()
+    wait_until(lambda: Impression.objects.filter(user=viewer, artwork=art).exists(), timeout=5)
 
 
 def test_logging_out_ends_the_session(start_asgi_server, viewer, browser_page):
@@ -235,12 +225,12 @@ def back_up(page, server, *, awaited: set[str]) -> tuple[set[str], set[str]]:
     page.wait_for_function(
         f"() => window.shownLog.slice({mark}).some(([, offline]) => !offline)", timeout=15_000
     )
-    for _ in range(100):
-        recorded = {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
-        if recorded >= awaited:
-            break
-        time.sleep(0.1)
-    return {art for art, _ in shown_log(page)}, recorded
+
+    def on_record() -> set[str]:
+        return {str(pk) for pk in Impression.objects.values_list("artwork", flat=True)}
+
+    wait_until(lambda: on_record() >= awaited, page, timeout=10)
+    return {art for art, _ in shown_log(page)}, on_record()
 
 
 def test_while_the_server_is_down_saved_frames_cycle_and_the_feed_resumes(

@@ -6,25 +6,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from artfeed.models import Artwork
 from display.models import Vote
-from tests.factories import ArtworkFactory
+from tests.browser.helpers import SHOWN, pool, shown_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SHOWN = "#stage .frame:not(.leaving)"
-
-
-def shown_id(page) -> str | None:
-    frames = page.locator(SHOWN)
-    return frames.last.get_attribute("data-artwork-id") if frames.count() else None
-
-
-def pool(count: int) -> list:
-    now = timezone.now()
-    return [ArtworkFactory(created_at=now - timedelta(minutes=i + 1)) for i in range(count)]
 
 
 def generate(page, prompt: str) -> None:

@@ -7,44 +7,32 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from artfeed.models import Artwork
-from bench.sessions import session_cookie as bench_session_cookie
-from tests.asgi_server import PIN_SECONDS, asgi_server, session_cookie  # noqa: F401 - a fixture
+from bench.sessions import session_cookie
+from tests.browser.helpers import SHOWN, shown_id
 from tests.factories import ArtworkFactory
+from tests.live import PIN_SECONDS
 from tests.live_http import METRICS_TOKEN, metric
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-SHOWN = "#stage .frame:not(.leaving)"
 SHOWS_FRESH = f"() => document.querySelector('{SHOWN}[data-lane=fresh]')"
-
-
-def shown_id(page) -> str | None:
-    return page.locator(SHOWN).last.get_attribute("data-artwork-id")
 
 
 def test_a_second_screen_shows_it_within_two_seconds_pinned(
     context,
-    asgi_server,  # noqa: F811 - the fixture imported above
+    asgi_server,
     user,
     settings,
 ):
-    settings.MEDIA_ROOT = asgi_server.media_root  # the server's files are the pool's
+    settings.MEDIA_ROOT = asgi_server.env["MEDIA_ROOT"]  # the server's files are the pool's
     now = timezone.now()
     for i in range(4):
         ArtworkFactory(created_at=now - timedelta(minutes=i + 1))
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": session_cookie(user),
-                "url": asgi_server.url,
-            }
-        ]
-    )
+    name, key = session_cookie(user).split("=", 1)
+    context.add_cookies([{"name": name, "value": key, "url": asgi_server.url}])
     tv, phone = context.new_page(), context.new_page()
     for page, screen in ((tv, "tv"), (phone, "phone")):
         page.goto(f"{asgi_server.url}/display/?screen={screen}&dwell=3")
@@ -79,7 +67,7 @@ def test_a_screen_whose_stream_a_newer_one_replaced_stops_listening(
     server = start_asgi_server(
         ARTFEED_STREAMS_PER_USER="1", ARTFEED_METRICS_TOKEN=METRICS_TOKEN, ARTFEED_HTTPS="false"
     )
-    name, key = bench_session_cookie(user).split("=", 1)
+    name, key = session_cookie(user).split("=", 1)
     context.add_cookies([{"name": name, "value": key, "url": server.url}])
     old, new = context.new_page(), context.new_page()
     old.goto(f"{server.url}/display/?screen=old&dwell=30")

@@ -5,8 +5,9 @@ made public, private or freshly generated (some with a ``created_at`` in the pas
 row committed late or imported has), published late and unpublished with a bulk
 ``QuerySet.update`` (what the admin and a moderation queue do), deleted; impressions are
 recorded by the batch service, refreshed, inserted behind its back, deleted one by one
-(the admin's delete), in bulk, by "Reset seen", written by the backfill; votes are cast
-and taken back; the cooldown and the pool window change; time moves by seconds to weeks.
+(the admin's delete), in bulk, by "Reset seen", written by the backfill; spans missing
+over history written behind the service's back are grown (``grow_seen_spans``); votes
+are cast and taken back; the cooldown and the pool window change; time moves by seconds to weeks.
 
 After every step, and on every frame a screen asks for, ``display.feed`` must answer what
 ``expected_order`` (below) says: DESIGN.md's feed section written as plain ORM queries,
@@ -56,6 +57,7 @@ from display.votes import vote_artwork
 from impressions.backfill import backfill_impressions
 from impressions.models import Backfill, Impression
 from impressions.services import record_impressions, reset_seen
+from impressions.spans import grow_missing_spans
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -76,7 +78,7 @@ POOLS = st.sampled_from([timedelta(days=1), timedelta(days=7), timedelta(days=30
 # The reference: DESIGN.md's definition, as plain ORM queries.
 
 
-def expected_order(user, *, now: datetime, besides: str | None = None) -> list[tuple]:
+def expected_order(user, *, now: datetime, restart: str | None = None) -> list[tuple]:
     """Every frame the feed could hand out, in order, as (artwork id, sort key): the
     fresh lane, then the unseen lane; or, when both are empty, the rerun lane."""
     from django.conf import settings as conf
@@ -84,8 +86,8 @@ def expected_order(user, *, now: datetime, besides: str | None = None) -> list[t
     visible = Artwork.objects.visible_to(user)
     disliked = Vote.objects.filter(user=user, value=-1).values("artwork")
     leases = Lease.objects.filter(user=user, expires_at__gt=now)
-    if besides is not None:
-        leases = leases.exclude(screen_key=besides)
+    if restart is not None:
+        leases = leases.exclude(screen_key=restart)
     available = visible.exclude(pk__in=disliked).exclude(pk__in=leases.values("artwork"))
     impressions = Impression.objects.filter(user=user)
 
@@ -269,6 +271,10 @@ class FeedModel(RuleBasedStateMachine):
             cutover=cutover,
         )
 
+    @rule()
+    def an_operator_grows_the_missing_spans(self) -> None:
+        grow_missing_spans()  # manage.py grow_seen_spans; migration 0005 on an upgrade
+
     # -- votes, settings, time -----------------------------------------------------
 
     @precondition(lambda self: self.artworks)
@@ -302,7 +308,7 @@ class FeedModel(RuleBasedStateMachine):
     )
     def a_screen_asks_for_frames(self, name: str, screen: str, limit: int, restart: bool):
         user = self.users[name]
-        expected = expected_order(user, now=self.now, besides=screen if restart else None)
+        expected = expected_order(user, now=self.now, restart=screen if restart else None)
         frames = next_frames(user, screen=screen, limit=limit, now=self.now, restart=restart)
         assert_agrees([(f.lane, f.artwork) for f in frames], expected, limit, f"{name}'s {screen}")
         if frames:

@@ -69,7 +69,7 @@ def test_it_answers_with_the_new_frame_pinned_and_an_event(alice_client, user, s
     assert response.status_code == 200
     assert html.startswith(f'<figure class="frame" data-artwork-id="{art.pk}" data-lane="fresh"')
     assert 'data-pin-ms="4000"' in html
-    event = json.loads(response["HX-Trigger"])["artGenerated"]
+    event = json.loads(response["HX-Trigger"])["artfeed:generated"]
     assert event == {
         "id": str(art.pk),
         "title": art.title,
@@ -97,7 +97,7 @@ def test_a_double_click_gives_one_artwork(alice_client):
     second = htmx_post(alice_client)
 
     assert Artwork.objects.count() == 1
-    assert json.loads(second["HX-Trigger"])["artGenerated"]["created"] is False
+    assert json.loads(second["HX-Trigger"])["artfeed:generated"]["created"] is False
     assert first.content == second.content
 
 
@@ -169,7 +169,7 @@ def test_the_hundredth_succeeds_the_hundred_and_first_is_429_a_repeat_is_not(ali
     repeat = htmx_post(alice_client, prompt="the hundredth")
 
     assert hundredth.status_code == 200
-    assert json.loads(hundredth["HX-Trigger"])["artGenerated"]["used_today"] == 100
+    assert json.loads(hundredth["HX-Trigger"])["artfeed:generated"]["used_today"] == 100
     assert over.status_code == 429
     assert "You have made 100 of 100 artworks today" in over.content.decode()
     assert repeat.status_code == 200
@@ -327,7 +327,7 @@ def test_dynamic_mode_generates_once_the_interval_has_passed(alice_client, user,
     response = dynamic_post(alice_client)
 
     assert response.status_code == 200
-    assert json.loads(response["HX-Trigger"])["artGenerated"]["created"] is True
+    assert json.loads(response["HX-Trigger"])["artfeed:generated"]["created"] is True
     assert 'class="frame"' in response.content.decode()
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from artfeed.csp import POLICY
+from artfeed.web.csp import POLICY
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import threading
 import time
 
 import pytest
-from django.conf import settings
 
-from tests.asgi_server import asgi_server, session_cookie  # noqa: F401 - a fixture
+from bench.sessions import session_cookie
+from tests.browser.helpers import wait_until
 from tests.factories import GeneratedArtworkFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -21,9 +21,8 @@ class SseClient:
     """A raw HTTP client of /display/stream/, collecting art-ready ids in a thread."""
 
     def __init__(self, server, user) -> None:
-        self.http = http.client.HTTPConnection(server.host, server.port, timeout=10)
-        cookie = f"{settings.SESSION_COOKIE_NAME}={session_cookie(user)}"
-        self.http.request("GET", "/display/stream/", headers={"Cookie": cookie})
+        self.http = http.client.HTTPConnection(server.server.host, server.server.port, timeout=10)
+        self.http.request("GET", "/display/stream/", headers={"Cookie": session_cookie(user)})
         self.response = self.http.getresponse()
         assert self.response.status == 200
         assert self.response.readline() == b"retry: 2000\n"
@@ -47,7 +46,7 @@ class SseClient:
 
 
 def test_both_screens_of_the_user_hear_of_it_and_another_user_does_not(
-    asgi_server,  # noqa: F811 - the fixture imported above
+    asgi_server,
     user,
     other_user,
 ):
@@ -55,9 +54,7 @@ def test_both_screens_of_the_user_hear_of_it_and_another_user_does_not(
     try:
         art = GeneratedArtworkFactory(created_by=user)
 
-        deadline = time.monotonic() + 2
-        while time.monotonic() < deadline and not (tv.ids and phone.ids):
-            time.sleep(0.05)
+        wait_until(lambda: bool(tv.ids and phone.ids), timeout=2)
         time.sleep(0.3)  # would anything reach Bob a moment later?
 
         assert tv.ids == [str(art.pk)]

@@ -1,4 +1,4 @@
-"""The load test and its faults at a small size (``python -m bench.load_test --long``
+"""The stress run and its faults at a small size (``python -m bench.stress --long``
 is the long run): many screens at once, nothing lost, no 5xx but the 503s of an outage."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def run_load(tmp_path: Path, *args: str, database_url: str | None = None) -> dic
         env["DATABASE_URL"] = database_url
     out = tmp_path / "load.json"
     done = subprocess.run(
-        [sys.executable, "-m", "bench.load_test", "--json", str(out), *args],
+        [sys.executable, "-m", "bench.stress", "--json", str(out), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

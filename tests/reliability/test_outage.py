@@ -7,7 +7,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-from artfeed.middleware import SessionRenewalMiddleware
+from artfeed.web.middleware import SessionRenewalMiddleware
 from tests.factories import ArtworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_the_batch_endpoint_answers_json_503_with_retry_after(
 def test_the_display_answers_a_page_that_retries_by_itself(
     alice_client, monkeypatch, database_down
 ):
-    monkeypatch.setattr("display.views.next_frames", database_down)
+    monkeypatch.setattr("display.views.page.next_frames", database_down)
 
     response = alice_client.get("/display/next/?screen=tv")
 
@@ -56,7 +56,7 @@ def test_a_lost_connection_counts_as_an_outage_too(alice_client, monkeypatch):
     def gone(*args, **kwargs):
         raise InterfaceError("connection already closed")
 
-    monkeypatch.setattr("display.views.next_frames", gone)
+    monkeypatch.setattr("display.views.page.next_frames", gone)
 
     assert alice_client.get("/display/next/?screen=tv").status_code == 503
 

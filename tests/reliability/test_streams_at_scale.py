@@ -6,12 +6,12 @@ PostgreSQL only (``start_asgi_server``)."""
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from impressions.models import Impression
+from tests.browser.helpers import wait_until
 from tests.factories import ArtworkFactory, GeneratedArtworkFactory, UserFactory
 from tests.live_http import (
     METRICS_TOKEN,
@@ -66,8 +66,9 @@ def test_four_times_the_pool_in_open_streams_and_the_server_still_answers(start_
             stream.close()
 
     assert Impression.objects.count() == len(users)
-    assert _eventually(lambda: metric(server, "artfeed_streams_open") == 0)
-    assert _eventually(lambda: listening_connections() == 0)  # the listener task ended
+    # The server notices a closed socket on its own time.
+    wait_until(lambda: metric(server, "artfeed_streams_open") == 0, timeout=5)
+    wait_until(lambda: listening_connections() == 0, timeout=5)  # the listener task ended
     # Every pooled connection is free again: as many requests at once as the pool holds.
     logins = [signed_in(user) for user in users]
     with ThreadPoolExecutor(POOL_SIZE) as pool:
@@ -105,13 +106,3 @@ def test_a_users_newest_stream_replaces_the_oldest_beyond_the_cap(start_asgi_ser
     finally:
         for stream in (middle, bobs, newest):
             stream.close()
-
-
-def _eventually(check, attempts: int = 50) -> bool:
-    """``check()`` became true within a few seconds (the server notices a closed socket
-    on its own time)."""
-    for _ in range(attempts):
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()

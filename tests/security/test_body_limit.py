@@ -6,7 +6,7 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from artfeed.bodylimit import BodyLimit
+from artfeed.web.bodylimit import BodyLimit
 
 LIMIT = 1000
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from artfeed.csp import REPORT_PATH
+from artfeed.web.csp import REPORT_PATH
 from tests.factories import ArtworkFactory
 
 pytestmark = pytest.mark.django_db

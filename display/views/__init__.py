@@ -1,0 +1,1 @@
+"""The display's HTTP side, one module per page or endpoint family."""
