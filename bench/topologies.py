@@ -340,15 +340,27 @@ busy with the request's statements (execution plus the loopback round trips):
 {END}"""
 
 
+_SECTION = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+
+
+def _spliced(text: str, section: str) -> str:
+    """``text`` with its topologies section replaced by ``section`` (added at the end
+    when it has none)."""
+    if _SECTION.search(text):
+        return _SECTION.sub(lambda _: section, text)
+    return text.rstrip() + "\n\n" + section + "\n"
+
+
 def _write_section(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else ""
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    text = (
-        pattern.sub(lambda _: section, text)
-        if pattern.search(text)
-        else text.rstrip() + "\n\n" + section + "\n"
-    )
-    path.write_text(text)
+    path.write_text(_spliced(path.read_text() if path.exists() else "", section))
+
+
+def with_section_kept(report: str, path: Path) -> str:
+    """The whole bench's ``report`` with the topologies section that ``path`` already
+    holds, if any: ``python -m bench`` rewrites the report but does not measure the
+    topologies (they need a pooler), so their last measured section stays."""
+    found = _SECTION.search(path.read_text()) if path.exists() else None
+    return _spliced(report, found.group(0)) if found else report
 
 
 if __name__ == "__main__":

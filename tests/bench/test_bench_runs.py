@@ -76,3 +76,15 @@ def test_without_the_backfill_command_the_report_says_so(monkeypatch):
 
     assert "not available in this build" in text
     assert "| 4. Backfill | the command ≤ 1.3× the raw statement | — | not measured |" in text
+
+
+def test_the_whole_report_keeps_the_topologies_section_it_does_not_measure(tmp_path):
+    from bench.topologies import BEGIN, END, with_section_kept
+
+    page = tmp_path / "benchmarks.md"
+    assert with_section_kept("# Report\n", page) == "# Report\n"
+    page.write_text(f"# Old report\n\n{BEGIN}\nmeasured through the pooler\n{END}\n")
+    kept = with_section_kept("# New report\n", page)
+    assert kept.startswith("# New report\n")
+    assert "# Old report" not in kept
+    assert f"{BEGIN}\nmeasured through the pooler\n{END}" in kept
