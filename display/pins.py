@@ -40,6 +40,7 @@ def pin_frame(
     """
     now = now or timezone.now()
     until = now + max(dwell, settings.ARTFEED_PIN) + LEASE_SLACK
+    lane = "fresh" if is_in_fresh_window(artwork, user, now=now) else "pushed"
     with transaction.atomic():
         Lease.objects.bulk_create(
             [Lease(user=user, artwork=artwork, screen_key=screen, expires_at=until)],
@@ -47,6 +48,5 @@ def pin_frame(
             unique_fields=["user", "artwork"],
             update_fields=["screen_key", "expires_at"],
         )
-        Screen.objects.record_visit(user=user, key=screen, now=now, frame=artwork.pk)
-    fresh = is_in_fresh_window(artwork, user, now=now)
-    return Frame(artwork, "fresh" if fresh else "pushed")
+        Screen.objects.record_visit(user=user, key=screen, now=now, frame=artwork.pk, lane=lane)
+    return Frame(artwork, lane)

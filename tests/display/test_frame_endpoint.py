@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from display.feed import next_frames
-from display.models import Lease
+from display.models import Lease, Screen
 from tests.factories import (
     ArtworkFactory,
     GeneratedArtworkFactory,
@@ -61,6 +61,24 @@ def test_after_its_fresh_window_it_is_a_pushed_frame(alice_client, user):
     mine = GeneratedArtworkFactory(created_by=user, created_at=past, fresh_until=past)
 
     assert 'data-lane="pushed"' in alice_client.get(url(mine)).content.decode()
+
+
+@pytest.mark.parametrize("made", ["moments ago", "an hour ago"])
+def test_the_screens_page_says_why_the_pinned_frame_is_there(alice_client, user, made):
+    """The screen's row names the pinned frame's lane, as the feed's frames do, so the
+    screens and stats pages give its reason instead of "not recorded yet"."""
+    past = timezone.now() - timedelta(hours=1)
+    mine = (
+        GeneratedArtworkFactory(created_by=user)
+        if made == "moments ago"
+        else GeneratedArtworkFactory(created_by=user, created_at=past, fresh_until=past)
+    )
+
+    alice_client.get(url(mine))
+
+    hallway = Screen.objects.get(user=user, key="hallway")
+    lane = "fresh" if made == "moments ago" else "pushed"
+    assert (hallway.last_artwork, hallway.last_lane) == (mine, lane)
 
 
 def test_another_users_private_artwork_is_404(alice_client):
