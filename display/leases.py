@@ -130,12 +130,8 @@ def _claim_and_visit(
     the same row: the release spares the artworks being claimed (the claim takes over
     such a run-out row anyway). The screen shows the first frame won, in ``frames``'
     order; none won, it keeps its own."""
-    table = Lease._meta.db_table
-    release = f"DELETE FROM {table} WHERE user_id = %s AND expires_at <= %s"  # noqa: S608
-    params: list[Any] = [user.pk, _prep(now - LEASE_SLACK)]
+    release, params = _release(user, now, sparing=[pk for pk, _lane in frames])
     if frames:
-        release += f" AND artwork_id NOT IN ({', '.join(['%s'] * len(frames))})"
-        params += [_artwork(pk) for pk, _lane in frames]
         taking, claim_params = _claim_values(user, screen, frames, until)
         params += [*claim_params, _prep(now), restart]
         for position, (pk, lane) in enumerate(frames):
@@ -178,10 +174,28 @@ def release_expired(user: AbstractBaseUser, *, now: datetime) -> None:
     """Drop the user's leases that ran out, so the table stays as small as their screens.
 
     SQL for the same reason as ``claim``: it runs on every frame handed out."""
-    execute(
-        f"DELETE FROM {Lease._meta.db_table} WHERE user_id = %s AND expires_at <= %s",  # noqa: S608
-        [user.pk, _prep(now - LEASE_SLACK)],
-    )
+    execute(*_release(user, now))
+
+
+def _release(
+    user: AbstractBaseUser, now: datetime, *, sparing: Sequence[uuid.UUID] = ()
+) -> tuple[str, list[Any]]:
+    """The statement dropping the user's run-out leases, but for those of ``sparing``
+    (the artworks the same statement claims), and its parameters.
+
+    On PostgreSQL a row another request holds is skipped, not waited for: two screens'
+    writes, each claiming a run-out lease the other drops, would otherwise wait for each
+    other (a deadlock, one of them aborted). What is skipped goes on a later request."""
+    table = Lease._meta.db_table
+    where = "user_id = %s AND expires_at <= %s"
+    params: list[Any] = [user.pk, _prep(now - LEASE_SLACK)]
+    if sparing:
+        where += f" AND artwork_id NOT IN ({', '.join(['%s'] * len(sparing))})"
+        params += [_artwork(pk) for pk in sparing]
+    if connection.vendor != "postgresql":
+        return f"DELETE FROM {table} WHERE {where}", params  # noqa: S608
+    locked = f"SELECT id FROM {table} WHERE {where} FOR UPDATE SKIP LOCKED"  # noqa: S608
+    return f"DELETE FROM {table} WHERE user_id = %s AND id IN ({locked})", [user.pk, *params]
 
 
 def _prep(moment: datetime) -> object:
