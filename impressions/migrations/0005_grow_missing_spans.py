@@ -22,6 +22,11 @@ def grow(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Each user's span grows in a transaction of its own (``seed_seen_span``), so the span
+    # lock is held for one user's walk at a time, not for the whole migration: servers
+    # still running during a deploy keep writing artworks and impressions meanwhile.
+    atomic = False
+
     dependencies = [
         ("impressions", "0004_impression_source_reloaded"),
     ]
