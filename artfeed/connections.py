@@ -43,5 +43,5 @@ def check_quietly(conn: Connection) -> None:
 def _check_pooled_connections_quietly(sender: Any, connection: Any, **kwargs: Any) -> None:
     pool = connection.pool if connection.vendor == "postgresql" else None
     # psycopg_pool keeps the check it was given here; Django gave it the empty query.
-    if pool is not None and pool._check is ConnectionPool.check_connection:
+    if pool is not None and getattr(pool, "_check", None) is ConnectionPool.check_connection:
         pool._check = check_quietly

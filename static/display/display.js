@@ -10,7 +10,7 @@ const body = document.body;
 const stage = document.getElementById("stage");
 const upNext = document.getElementById("up-next");
 const dwellMs = Number(body.dataset.dwell) * 1000;
-const FADE_MS = Number(body.dataset.fade); // the screen's, or the default (display/screens.py)
+const FADE_MS = Number(body.dataset.fade); // the screen's, or the default (DEFAULT_FADE_MS, display/models.py)
 // The stylesheet's crossfade takes as long (the policy forbids inline style attributes).
 body.style.setProperty("--fade", `${FADE_MS}ms`);
 const IDLE_MS = 2500;
