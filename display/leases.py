@@ -82,11 +82,16 @@ def claim(
     return Claimed(won, row)
 
 
-def _claim_values(
-    user: AbstractBaseUser, screen: str, frames: Sequence[tuple[uuid.UUID, str]], until: datetime
+def _claim_statement(
+    user: AbstractBaseUser,
+    screen: str,
+    frames: Sequence[tuple[uuid.UUID, str]],
+    until: datetime,
+    now: datetime,
+    restart: bool,
 ) -> tuple[str, list[Any]]:
     """The ``INSERT … ON CONFLICT`` taking the leases, up to its ``RETURNING``, and its
-    parameters; the two it still needs are ``now`` and ``restart``."""
+    parameters: on its own, or as a part of the one-statement write."""
     table = Lease._meta.db_table
     until_value = _prep(until)
     params: list[Any] = []
@@ -98,7 +103,7 @@ def _claim_values(
         SET screen_key = excluded.screen_key, expires_at = excluded.expires_at
         WHERE {table}.expires_at <= %s OR ({table}.screen_key = excluded.screen_key AND %s)
         RETURNING artwork_id"""  # noqa: S608 - the table name comes from model metadata
-    return sql, params
+    return sql, [*params, _prep(now), restart]
 
 
 def _claim(
@@ -111,8 +116,7 @@ def _claim(
 ) -> set[uuid.UUID]:
     if not frames:
         return set()
-    sql, params = _claim_values(user, screen, frames, until)
-    return _ids(fetch_rows(sql, [*params, _prep(now), restart]))
+    return _ids(fetch_rows(*_claim_statement(user, screen, frames, until, now, restart)))
 
 
 def _claim_and_visit(
@@ -132,8 +136,8 @@ def _claim_and_visit(
     order; none won, it keeps its own."""
     release, params = _release(user, now, sparing=[pk for pk, _lane in frames])
     if frames:
-        taking, claim_params = _claim_values(user, screen, frames, until)
-        params += [*claim_params, _prep(now), restart]
+        taking, claim_params = _claim_statement(user, screen, frames, until, now, restart)
+        params += claim_params
         for position, (pk, lane) in enumerate(frames):
             params += [position, _artwork(pk), lane]
         parts = [
