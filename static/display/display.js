@@ -106,8 +106,9 @@ upNext.addEventListener("htmx:afterSwap", async () => {
 
 // A flush succeeded: these frames are now on record as seen. One that is staged (still
 // decoding) was picked before the server knew, so it would repeat: drop it and ask
-// again. One on stage that has not been in view long enough to count in this page is a
-// repeat of an earlier view (queued before a reload, say): move on.
+// again. One on stage that was seen before this page showed it (queued before a reload,
+// say: the recorder marks it a repeat), or that has not been in view long enough to
+// count in this page, is a repeat of an earlier view: move on.
 body.addEventListener("artfeed:recorded", (event) => {
   const recorded = new Set(event.detail.ids);
   const staged = upNext.querySelector(".frame");
@@ -117,7 +118,8 @@ body.addEventListener("artfeed:recorded", (event) => {
     abandon?.(); // stop waiting for an image that will not be shown
   }
   const current = stage.querySelector(".frame:not(.leaving)");
-  if (current && !("viewed" in current.dataset) && recorded.has(current.dataset.artworkId)) {
+  const repeat = current && ("repeat" in current.dataset || !("viewed" in current.dataset));
+  if (repeat && recorded.has(current.dataset.artworkId)) {
     fetchNext();
   }
 });

@@ -67,6 +67,9 @@ function evaluate() {
 
 function watch(element) {
   unwatch();
+  // Already queued when it appears: seen before this page (queued before a reload, say).
+  // Viewing it again here adds nothing; the display moves on once the server has it.
+  if (load().includes(element.dataset.artworkId)) element.dataset.repeat = "";
   watched = { id: element.dataset.artworkId, element, inView: false, timer: null, done: false };
   observer.observe(element);
 }

@@ -238,3 +238,27 @@ def test_a_frame_already_seen_before_a_reload_moves_on_at_once(logged_in_page, l
 
     wait_for_shown(page, second, timeout=10_000)  # long before its 60 s dwell
     assert recorded(user, first)
+
+
+def test_a_repeat_moves_on_even_when_the_server_answers_after_its_view_counted(
+    logged_in_page, live_server, user
+):
+    first, second = pool(2)
+    page = logged_in_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.evaluate(
+        "([key, id]) => localStorage.setItem(key, JSON.stringify([id]))",
+        [queue_key(user), str(first.pk)],
+    )
+    held: list = []
+    page.route("**/api/impressions/", lambda route: held.append(route))  # a slow server
+
+    display(page, live_server)
+    wait_until(lambda: bool(held), page)
+    # The frame passes the viewability bar again in this page before the server answers.
+    page.wait_for_selector(f'#stage [data-artwork-id="{first.pk}"][data-viewed]', state="attached")
+    held.pop().continue_()
+    page.unroute("**/api/impressions/")
+
+    wait_for_shown(page, second, timeout=10_000)  # long before its 60 s dwell
+    assert recorded(user, first)
