@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from artfeed.models import Artwork
 from artfeed.rules import visible_to_sql
-from artfeed.sql import pipeline, rows_later
+from artfeed.sql import execute, pipeline, rows_later
 from impressions.models import Impression
 from impressions.signals import impressions_recorded
 from impressions.spans import among, forget_seen_span, grow_seen_span, hold_span_lock
@@ -90,28 +90,39 @@ def record_impressions(
     artwork_ids: Sequence[uuid.UUID],
     now: datetime | None = None,
     source: str = Impression.Source.DISPLAYED,
+    grow_span: bool = True,
 ) -> RecordedBatch:
     """Record that ``user`` saw these artworks (each already past the viewability bar, or,
     with ``source=reloaded``, shown a whole dwell by a page without JavaScript).
 
     Ids are deduplicated; artworks that do not exist or that the user may not see are
     returned as rejected, never an error. A constant number of queries per batch.
+
+    The user's seen span grows over the batch in the same transaction; with
+    ``grow_span=False`` the batch is one statement and the span grows when the caller
+    says (``grow_span_over``), or with a later batch: until then it is smaller than it
+    could be, which costs the feed a few probes and never shows a seen artwork as unseen.
     """
     now = now or timezone.now()
     distinct = list(dict.fromkeys(artwork_ids))
     if not distinct:
         return RecordedBatch(attempted=0)
-    # Pipelined (artfeed.sql): BEGIN, the lock, the upsert and the span's two statements
-    # share one round trip, the COMMIT a second; the ids written are read in between. The
-    # span grows from the ids asked for: it only starts there, and checks every artwork
-    # it covers. The transaction starts outside the pipeline: psycopg waits for a round
-    # trip of its own to switch autocommit inside one.
-    with transaction.atomic():
-        with pipeline():
-            hold_span_lock()  # before any row is written: see impressions.spans
-            read_written = _upsert_visible(user, distinct, now, source)
-            grow_seen_span(user, seen_ids=distinct)
-        written = read_written()
+    if grow_span:
+        # Pipelined (artfeed.sql): BEGIN, the lock, the upsert and the span's two
+        # statements share one round trip, the COMMIT a second; the ids written are read
+        # in between. The span grows from the ids asked for: it only starts there, and
+        # checks every artwork it covers. The transaction starts outside the pipeline:
+        # psycopg waits for a round trip of its own to switch autocommit inside one.
+        with transaction.atomic():
+            with pipeline():
+                hold_span_lock()  # before any row is written: see impressions.spans
+                read_written = _upsert_visible(user, distinct, now, source)
+                grow_seen_span(user, seen_ids=distinct)
+            written = read_written()
+    else:
+        # Impressions alone open no hole: the statement needs neither the span's lock
+        # nor a transaction of its own.
+        written = _upsert_visible(user, distinct, now, source)()
     written_set = set(written)
     batch = RecordedBatch(
         attempted=len(distinct),
@@ -121,6 +132,20 @@ def record_impressions(
     if written:
         impressions_recorded.send(sender=None, user=user, artwork_ids=batch.ids)
     return batch
+
+
+def grow_span_over(user: AbstractBaseUser, batch: RecordedBatch) -> None:
+    """Grow the user's seen span over a batch recorded with ``grow_span=False``, in a
+    transaction of its own whose commit does not wait for the log to reach the disk
+    (PostgreSQL): the span is derived from the impressions, so one lost in a crash is
+    only smaller, and the next batch grows it again."""
+    if not batch.ids:
+        return
+    with transaction.atomic(), pipeline():
+        if connection.vendor == "postgresql":
+            execute("SELECT set_config('synchronous_commit', 'off', true)", [])
+        hold_span_lock()
+        grow_seen_span(user, seen_ids=batch.ids)
 
 
 def reset_seen(*, users: QuerySet[AbstractBaseUser]) -> int:

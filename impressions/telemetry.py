@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from artfeed.web.http import View, json_error
+from artfeed.web.http import JsonThen, View, json_error
 from artfeed.web.outage import OUTAGES, RETRY_AFTER_SECONDS, outage_message
 from impressions import metrics
 from impressions.services import RecordedBatch
@@ -44,8 +45,11 @@ class _Failure:
     cause: BaseException
 
 
-def batch_answer(recorded: RecordedBatch) -> JsonResponse:
-    response = JsonResponse(recorded.as_json())
+def batch_answer(
+    recorded: RecordedBatch, *, then: Callable[[], None] = lambda: None
+) -> JsonResponse:
+    """The batch's answer; ``then`` runs once it has been sent (``JsonThen``)."""
+    response = JsonThen(recorded.as_json(), then=then)
     response.recorded = recorded  # type: ignore[attr-defined] - read by observed_batch
     return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,9 +16,33 @@ from artfeed.web.bodies import unreadable_body
 
 View = Callable[..., HttpResponse]
 
+log = logging.getLogger(__name__)
+
 
 def json_error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
+
+
+class JsonThen(JsonResponse):
+    """A JSON answer with work to do once it has been sent. Django closes a response
+    after its last byte has gone to the client (its ASGI and WSGI handlers, and the test
+    client before it returns), so the client does not wait for ``then``. Work that fails
+    is logged; work that never runs (the client went away first, the process stopped)
+    must be work nothing depends on."""
+
+    def __init__(self, data: Any, *, then: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self._then: Callable[[], None] | None = then
+
+    def close(self) -> None:
+        then, self._then = self._then, None
+        try:
+            if then is not None:
+                then()
+        except Exception:
+            log.exception("The work after an answer failed")
+        finally:
+            super().close()
 
 
 def _declared_length(request: HttpRequest) -> int | None:

@@ -9,13 +9,14 @@ import time
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from artfeed.models import Artwork
 from bench.context import Context
 from bench.data import artwork_id
 from bench.load import request_bytes, run_load
 from bench.report import Goal, Row
 from bench.server import Server
 from bench.sessions import signed_in_headers
-from impressions.models import Impression
+from impressions.models import Impression, SeenSpan
 
 BATCH = 200
 ROUNDS = 4
@@ -61,6 +62,20 @@ def _check_upserted(user) -> int:
     return Impression.objects.filter(user=user).count()
 
 
+def _span_check(user, batches: list[list]) -> str:
+    """Whether the endpoint's user ended with a span over every row sent (the growth after
+    the last answer may still be running: it is waited for)."""
+    newest, oldest = batches[0][0], batches[-1][-1]
+    edges = Artwork.objects.filter(pk__in=[newest, oldest]).values_list("created_at", flat=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        span = SeenSpan.objects.filter(user=user).first()
+        if span and span.oldest <= min(edges) and span.newest >= max(edges):
+            return "at the end the user's span covered every row sent"
+        time.sleep(0.05)
+    raise RuntimeError("The endpoint's batches left the seen span short of them.")
+
+
 def run(context: Context, server: Server) -> Row:
     User = get_user_model()
     via_http = User.objects.create(username="ingest-endpoint", password="!")
@@ -98,7 +113,7 @@ def run(context: Context, server: Server) -> Row:
                 share >= 0.5,
             )
         ],
-        notes=[NOTE.format(batch=BATCH, rounds=ROUNDS)],
+        notes=[NOTE.format(batch=BATCH, rounds=ROUNDS, span=_span_check(via_http, batches))],
     )
 
 
@@ -106,10 +121,11 @@ NOTE = """Batches of {batch} distinct artwork ids, newest first, as a display th
 would send them: each is a new row (no conflict), for two users who had none. The
 endpoint gets them as JSON on one kept-alive connection, one batch after the other (the
 recorder of a screen never has two in flight), with a session cookie and the CSRF
-cookie and header; it checks visibility, upserts in one statement, grows the seen span
-and answers the ids, in two round trips to the database for the batch (BEGIN, the span
-lock, the upsert and the span's two statements sent together in PostgreSQL's pipeline
-mode, then the COMMIT) besides the session's and the user's. The raw path sends
+cookie and header; it checks visibility and upserts in one statement (in autocommit,
+as the raw path), answers the ids, and then, the answer sent, grows the seen span over
+them in a transaction of its own (the span lock and the span's two statements in one
+round trip, PostgreSQL's pipeline mode, and a commit that does not wait for the disk),
+while the client sends its next batch: {span}. The raw path sends
 the same batches through psycopg as one
 `INSERT … SELECT … FROM unnest(%s::uuid[]) ON CONFLICT DO UPDATE` each, in autocommit.
 The two alternate in {rounds} rounds so that both see the same machine."""

@@ -4,7 +4,8 @@ A hypothesis state machine plays an operator, two users and their screens: artwo
 made public, private or freshly generated (some with a ``created_at`` in the past, as a
 row committed late or imported has), published late and unpublished with a bulk
 ``QuerySet.update`` (what the admin and a moderation queue do), deleted; impressions are
-recorded by the batch service, refreshed, inserted behind its back, deleted one by one
+recorded by the batch service (the span grown with the batch, after its answer, or
+never), refreshed, inserted behind its back, deleted one by one
 (the admin's delete), in bulk, by "Reset seen", written by the backfill; spans missing
 over history written behind the service's back are grown (``grow_seen_spans``); votes
 are cast and taken back; the cooldown and the pool window change; time moves by seconds to weeks.
@@ -56,7 +57,7 @@ from display.models import Lease, Vote
 from display.votes import vote_artwork
 from impressions.backfill import backfill_impressions
 from impressions.models import Backfill, Impression
-from impressions.services import record_impressions, reset_seen
+from impressions.services import grow_span_over, record_impressions, reset_seen
 from impressions.spans import grow_missing_spans
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -72,6 +73,9 @@ MOVES = st.sampled_from([1, 20, 45, 600, 3600, 6 * 3600, 86400, 3 * 86400, 8 * 8
 AGES = st.sampled_from([0, 5, 50, 3600, 86400, 3 * 86400, 6 * 86400, 8 * 86400, 20 * 86400])
 COOLDOWNS = st.sampled_from([timedelta(hours=1), timedelta(days=1), timedelta(days=7)])
 POOLS = st.sampled_from([timedelta(days=1), timedelta(days=7), timedelta(days=30)])
+# When a batch's seen span grows: with the batch (the service), once its answer has gone
+# (the endpoint), or never (the client left first, the growth failed).
+SPAN_GROWTH = st.sampled_from(["with it", "after", "never"])
 
 
 # ---------------------------------------------------------------------------------------
@@ -216,20 +220,32 @@ class FeedModel(RuleBasedStateMachine):
 
     # -- impressions ---------------------------------------------------------------
 
+    def _record(self, name: str, ids: list, span: str) -> None:
+        """A batch as the service takes it (``span`` "with it"), or as the endpoint does:
+        the span grows once the answer has gone ("after"), or never (the client went
+        away first, the growth failed)."""
+        user = self.users[name]
+        batch = record_impressions(
+            user=user, artwork_ids=ids, now=self.now, grow_span=span == "with it"
+        )
+        if span == "after":
+            grow_span_over(user, batch)
+
     @precondition(lambda self: self.shown)
-    @rule(index=st.integers(min_value=0))
-    def a_screen_reports_what_it_showed(self, index: int) -> None:
+    @rule(index=st.integers(min_value=0), span=SPAN_GROWTH)
+    def a_screen_reports_what_it_showed(self, index: int, span: str) -> None:
         (name, _screen), ids = self._pick(sorted(self.shown.items()), index)
-        record_impressions(user=self.users[name], artwork_ids=ids, now=self.now)
+        self._record(name, ids, span)
 
     @precondition(lambda self: self.artworks)
     @rule(
         name=st.sampled_from(USERS),
         indexes=st.lists(st.integers(min_value=0), min_size=1, max_size=8),
+        span=SPAN_GROWTH,
     )
-    def a_batch_of_impressions(self, name: str, indexes: list[int]) -> None:
+    def a_batch_of_impressions(self, name: str, indexes: list[int], span: str) -> None:
         ids = [self._pick(self.artworks, i) for i in indexes]  # deleted and private ones too
-        record_impressions(user=self.users[name], artwork_ids=ids, now=self.now)
+        self._record(name, ids, span)
 
     @precondition(lambda self: self.artworks)
     @rule(name=st.sampled_from(USERS), index=st.integers(min_value=0), back=MOVES)

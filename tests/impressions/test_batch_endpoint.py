@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from impressions.models import Impression
+from impressions.models import Impression, SeenSpan
 from tests.factories import ArtworkFactory, GeneratedArtworkFactory, ImpressionFactory
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +245,36 @@ def test_a_200_id_batch_costs_the_same_queries_whatever_the_history(alice_client
         counts.append(len(captured))
     assert counts[0] == counts[1]
     assert counts[0] <= 10
+
+
+def test_the_seen_span_grows_over_a_batch_once_it_is_answered(alice_client, user):
+    older, newer = ArtworkFactory(), ArtworkFactory()
+
+    response = post_json(alice_client, {"artwork_ids": [str(newer.pk), str(older.pk)]})
+
+    assert response.status_code == 200
+    span = SeenSpan.objects.get(user=user)
+    assert (span.oldest, span.newest) == (older.created_at, newer.created_at)
+
+
+def test_a_span_that_fails_to_grow_leaves_the_answer_and_the_next_batch_grows_it(
+    alice_client, user, caplog
+):
+    older, newer = ArtworkFactory(), ArtworkFactory()
+    down = OperationalError("server closed the connection unexpectedly")
+
+    with mock.patch("impressions.services.grow_seen_span", side_effect=down):
+        response = post_json(alice_client, {"artwork_ids": [str(older.pk)]})
+
+    assert response.status_code == 200
+    assert response.json()["upserted"] == 1
+    assert Impression.objects.filter(user=user, artwork=older).exists()
+    assert not SeenSpan.objects.filter(user=user).exists()  # smaller (here none): no lie
+    assert "The work after an answer failed" in caplog.text
+
+    post_json(alice_client, {"artwork_ids": [str(newer.pk)]})
+    span = SeenSpan.objects.get(user=user)
+    assert (span.oldest, span.newest) == (older.created_at, newer.created_at)
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])

@@ -1,0 +1,69 @@
+"""An answer's work after it is sent (``artfeed.web.http.JsonThen``), on the ASGI handler
+the server runs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from django.core.handlers.asgi import ASGIHandler
+from django.test import override_settings
+from django.urls import path
+
+from artfeed.web.http import JsonThen
+
+events: list[str] = []
+
+
+def answer_then_work(request):
+    return JsonThen({"ok": True}, then=lambda: events.append("then"))
+
+
+def answer_then_fail(request):
+    def fail() -> None:
+        raise RuntimeError("the span could not grow")
+
+    return JsonThen({"ok": True}, then=fail)
+
+
+urlpatterns = [path("then/", answer_then_work), path("fails/", answer_then_fail)]
+
+
+def serve(path_: str) -> list[str]:
+    events.clear()
+
+    bodies = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict:
+        if bodies:
+            return bodies.pop()
+        await asyncio.Event().wait()  # the client stays connected
+        raise AssertionError("unreachable")
+
+    async def send(message: dict) -> None:
+        events.append(message["type"])
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path_,
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+    }
+    asyncio.run(ASGIHandler()(scope, receive, send))
+    return list(events)
+
+
+@override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], MIDDLEWARE=[])
+def test_the_work_runs_once_the_answer_has_been_sent():
+    assert serve("/then/") == ["http.response.start", "http.response.body", "then"]
+
+
+@override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], MIDDLEWARE=[])
+def test_work_that_fails_is_logged_and_the_answer_stands(caplog):
+    caplog.set_level(logging.ERROR, logger="artfeed.web.http")
+
+    assert serve("/fails/") == ["http.response.start", "http.response.body"]
+    [record] = caplog.records
+    assert record.getMessage() == "The work after an answer failed"
+    assert "the span could not grow" in caplog.text
