@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
+from artfeed.web.middleware import stamp_session
+
 CSRF_TOKEN = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 
@@ -18,6 +20,7 @@ def session_cookie(user) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    stamp_session(session)  # as a login does: its first request renews nothing
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
