@@ -4,6 +4,7 @@ upsert of the same rows."""
 from __future__ import annotations
 
 import json
+import statistics
 import time
 
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ from bench.sessions import signed_in_headers
 from impressions.models import Impression, SeenSpan
 
 BATCH = 200
-ROUNDS = 4
+ROUNDS = 8
 
 RAW_UPSERT = f"""
 INSERT INTO {Impression._meta.db_table} (user_id, artwork_id, viewed_at, first_viewed_at, source)
@@ -84,10 +85,13 @@ def run(context: Context, server: Server) -> Row:
     batches = _batches(context)
     chunk = max(1, len(batches) // ROUNDS)
     seconds = {"endpoint": 0.0, "raw": 0.0}
+    paired = []  # each round's endpoint rate over the raw rate, the same batches
     for start in range(0, len(batches), chunk):
         part = batches[start : start + chunk]
-        seconds["endpoint"] += _endpoint(server, headers, part)
-        seconds["raw"] += _raw(via_raw.pk, part)
+        endpoint, raw = _endpoint(server, headers, part), _raw(via_raw.pk, part)
+        seconds["endpoint"] += endpoint
+        seconds["raw"] += raw
+        paired.append(raw / endpoint)
     rows = len(batches) * BATCH
     stored = {"endpoint": _check_upserted(via_http), "raw": _check_upserted(via_raw)}
     rate = {name: rows / s for name, s in seconds.items()}
@@ -102,18 +106,28 @@ def run(context: Context, server: Server) -> Row:
                 f"{rate[name]:,.0f}",
             ]
         )
-    share = rate["endpoint"] / rate["raw"]
+    # A burst of other work on this shared machine lands in one round of one side; the
+    # median of the rounds' ratios is what such bursts move least.
+    share = statistics.median(paired)
     return Row(
         title="3. Impression ingest",
         table=table,
         goals=[
             Goal(
                 "endpoint ≥ half the rows per second of the raw upsert",
-                f"{share:.2f} of it",
+                f"{share:.2f} of it (median of {len(paired)} rounds; "
+                f"{rate['endpoint'] / rate['raw']:.2f} over the whole run)",
                 share >= 0.5,
             )
         ],
-        notes=[NOTE.format(batch=BATCH, rounds=ROUNDS, span=_span_check(via_http, batches))],
+        notes=[
+            NOTE.format(
+                batch=BATCH,
+                rounds=len(paired),
+                span=_span_check(via_http, batches),
+                paired=", ".join(f"{r:.2f}" for r in paired),
+            )
+        ],
     )
 
 
@@ -128,4 +142,6 @@ round trip, PostgreSQL's pipeline mode, and a commit that does not wait for the 
 while the client sends its next batch: {span}. The raw path sends
 the same batches through psycopg as one
 `INSERT … SELECT … FROM unnest(%s::uuid[]) ON CONFLICT DO UPDATE` each, in autocommit.
-The two alternate in {rounds} rounds so that both see the same machine."""
+The two alternate in {rounds} rounds so that both see the same machine; the goal is
+judged on the median of the rounds' ratios ({paired}), which a burst of other work on
+the machine during one round moves least."""
