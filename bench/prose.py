@@ -51,7 +51,8 @@ for the heavy user.
 Instead every user has a **seen span** (`impressions.SeenSpan`): a range of
 `created_at` in which every artwork visible to them has an impression viewed at or
 after its creation, or is a **hole** (`impressions.SpanHole`). `record_impressions` grows
-it at its two edges as batches arrive, walking only the rows just seen. The feed
+it at its two edges as batches arrive, walking only the rows just seen (the endpoint
+once its answer has gone: a span not grown yet is only smaller, never wrong). The feed
 (`display/lanes.py`) reads the fresh lane and the unseen lane in **one statement**: the
 span's bounds are looked up inside it (InitPlans), and the unseen lane is two index
 range scans, one above the span and one below it, plus the span's holes, each stopping
@@ -76,32 +77,36 @@ on this machine, five times what running it costs, and PostgreSQL kept re-planni
 connection pool keeps connections, so a screen pays for the plan once. Composing the
 same lanes with the ORM cost three or four queries and about 10 ms of Python per frame.
 
+## What an impression batch does before its answer
+
+The impressions endpoint answers once the batch is on record (one statement in
+autocommit, as the raw upsert) and grows the seen span after the answer has gone, in
+a transaction of its own whose commit does not wait for the log; the span's walk had
+been a quarter of the endpoint's time. Earlier, profiled per statement, a 200-id
+batch spent most of its span's cost in psycopg converting two statements of two
+hundred placeholders each (about 2.5 ms of Python per statement): the ids go as one
+array parameter (`impressions.spans.among`), so each statement keeps one text,
+converted and planned once per connection, and the span's statements go to the
+database in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`).
+The row's ratio wanders with the machine's other work; its goal is judged on the
+median of eight alternating rounds.
+
 ## What does not hold yet, and why
 
 - **`/display/next/` against a trivial view.** A request costs the trivial view's
   framework path plus two ORM queries for the session and the user, the feed's
   statement and one write that releases run-out leases, claims the frame and records
   the screen (one statement on PostgreSQL, its commit not waiting for the log), plus
-  the template: four round trips, nine before. Against a trivial view that loads the
-  session and user too it is at or above half its rate (`docs/scaling.md`, "Screens
-  per worker"); against one that touches no database, about a quarter. Next steps:
-  the session and the user in one read, then the feed and the write in one statement.
-- **Impression ingest** (0.25 to 0.40 of the raw upsert's rows per second over the
-  latest runs, the service alone 0.73; 0.25 in the first full run, before the changes
-  below, 0.18 before the span moved to SQL). Profiled per statement, a 200-id batch
-  spent most of its span's cost not in PostgreSQL (the walk over the 200 rows it newly
-  covers executes in under 1 ms) but in psycopg converting two statements of two hundred
-  placeholders each, about 2.5 ms of Python per statement per batch (it caches only
-  short texts), and in round trips. Now the ids go as one array parameter
-  (`impressions.spans.among`), so both statements keep one text, converted and planned
-  once per connection; and BEGIN, the span lock, the upsert, the span's walk and the
-  hole clean-up go to the database in one round trip (PostgreSQL's pipeline mode,
-  `artfeed.sql.pipeline`; the upsert's ids are read once all are sent), the COMMIT in a
-  second. What is left is the request path around the service (the session's and the
-  user's queries, CSRF, the JSON body, the endpoint's metrics and log line, uvicorn): on
-  this shared two-core machine about 20 ms a batch, more than the batch's own
-  statements. Next steps are there: the session and the user cached instead of two
-  queries a request.
+  the template: four round trips, nine before. Each request's thread is now kept for
+  the next instead of started and joined (`artfeed/web/threads.py`), which made every
+  view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
+  Against a trivial view that loads the session and the user too, as every display
+  request does, `/display/next/` is at or above half its rate with prepared statements
+  (`docs/scaling.md`, "Screens per worker"), and 0.38–0.51 of it with nothing prepared
+  (behind PgBouncer 1.18), where the feed's statement is planned on every frame;
+  against one that touches no database, about a fifth. What is left is round trips,
+  each mostly a wait for a core on this machine: next, the feed and the write in one
+  statement, then the session and the user in one read.
 - **Backfill against the raw statement** (1.31× in this run, 0.88× in the previous one,
   1.38× before): the command now also starts each user's seen span,
   one walk over the rows it just inserted, so that the user's first frame skips them;
