@@ -104,9 +104,10 @@ median of eight alternating rounds.
   request does, `/display/next/` is at or above half its rate with prepared statements
   (`docs/scaling.md`, "Screens per worker"), and 0.38–0.51 of it with nothing prepared
   (behind PgBouncer 1.18), where the feed's statement is planned on every frame;
-  against one that touches no database, about a fifth. What is left is round trips,
-  each mostly a wait for a core on this machine: next, the feed and the write in one
-  statement, then the session and the user in one read.
+  against one that touches no database, about a fifth. The feed's read and the write as
+  one statement were tried and measured no faster (`docs/scaling.md`); the session and
+  the user in one read would save every signed-in request a read, the trivial signed-in
+  view's as much as the frame's.
 - **Backfill against the raw statement** (1.31× in this run, 0.88× in the previous one,
   1.38× before): the command now also starts each user's seen span,
   one walk over the rows it just inserted, so that the user's first frame skips them;
