@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -17,6 +16,7 @@ from django.test import AsyncClient, Client
 
 from display import stream as stream_module
 from display.hub import running_hub
+from tests.event_loop import in_own_thread
 from tests.factories import GeneratedArtworkFactory, UserFactory
 from tests.live_http import listening_connections
 
@@ -79,26 +79,6 @@ async def open_stream(user, *, last_event_id: str | None = None) -> Stream:
     # Subscribed and listening from here on.
     assert await stream.next() == "retry: 2000\nevent: ready\ndata: listening"
     return stream
-
-
-def in_own_thread(function: Callable[[], T]) -> T:
-    """``function()`` in a thread of its own, free of the event loop a browser test may
-    have left running in this one; what it raises is raised here."""
-    outcome: list = []
-
-    def thread() -> None:
-        try:
-            outcome.append((True, function()))
-        except BaseException as failure:  # re-raised in the test's thread below
-            outcome.append((False, failure))
-
-    runner = threading.Thread(target=thread)
-    runner.start()
-    runner.join(60)
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value
 
 
 def run(scenario: Callable[[], Awaitable[None]]) -> None:

@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import path
 
 from artfeed.web.http import JsonThen
+from tests.event_loop import run_async
 
 events: list[str] = []
 
@@ -50,7 +51,7 @@ def serve(path_: str) -> list[str]:
         "query_string": b"",
         "headers": [(b"host", b"testserver")],
     }
-    asyncio.run(ASGIHandler()(scope, receive, send))
+    run_async(lambda: ASGIHandler()(scope, receive, send))
     return list(events)
 
 

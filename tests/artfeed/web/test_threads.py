@@ -10,6 +10,7 @@ import time
 from asgiref.sync import sync_to_async
 
 from artfeed.web.threads import RequestThreads
+from tests.event_loop import run_async
 
 
 class Recorder:
@@ -41,7 +42,7 @@ def serve(app, times: int = 1) -> None:
         for _ in range(times):
             await app(http(), nothing, ignore)
 
-    asyncio.run(requests())
+    run_async(requests)
 
 
 def test_a_request_runs_its_synchronous_code_on_one_thread_kept_for_the_next():
@@ -71,7 +72,7 @@ def test_requests_at_once_each_get_a_thread_of_their_own():
     async def two_at_once() -> None:
         await asyncio.gather(app(http(), nothing, ignore), app(http(), nothing, ignore))
 
-    asyncio.run(two_at_once())
+    run_async(two_at_once)
     (one,), (other,) = inner.threads
     assert one != other
     assert len(app.idle) == 2
@@ -103,7 +104,7 @@ def test_a_thread_still_busy_after_its_request_is_not_handed_to_the_next():
         await asyncio.wait_for(app(http(), nothing, ignore), 5)  # not held up by it
         release.set()
 
-    asyncio.run(run())
+    run_async(run)
     assert len(inner.threads) == 1
     wait_for(lambda: len(app.idle) == 2)  # both back once the statement returned
 
@@ -120,7 +121,7 @@ def test_idle_threads_beyond_the_limit_stop():
     async def three_at_once() -> None:
         await asyncio.gather(*(app(http(), nothing, ignore) for _ in range(3)))
 
-    asyncio.run(three_at_once())
+    run_async(three_at_once)
     # The threads put themselves back as they finish; two of the three stop.
     wait_for(lambda: len(app.idle) == 1 and len(set(request_threads()) - before) == 1)
 
@@ -142,5 +143,5 @@ def test_other_scopes_pass_through():
     async def lifespan_app(scope, receive, send) -> None:
         seen.append(scope["type"])
 
-    asyncio.run(RequestThreads(lifespan_app)({"type": "lifespan"}, nothing, ignore))
+    run_async(lambda: RequestThreads(lifespan_app)({"type": "lifespan"}, nothing, ignore))
     assert seen == ["lifespan"]

@@ -1,0 +1,36 @@
+"""Running asyncio code from a test: in a thread of its own, since a browser test
+(Playwright's synchronous API) may have left an event loop running in the test's."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def in_own_thread(function: Callable[[], T]) -> T:
+    """``function()`` in a thread of its own, free of the event loop a browser test may
+    have left running in this one; what it raises is raised here."""
+    outcome: list = []
+
+    def thread() -> None:
+        try:
+            outcome.append((True, function()))
+        except BaseException as failure:  # re-raised in the test's thread below
+            outcome.append((False, failure))
+
+    runner = threading.Thread(target=thread)
+    runner.start()
+    runner.join(60)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+def run_async(main: Callable[[], Awaitable[T]]) -> T:
+    """``asyncio.run(main())`` in a thread of its own."""
+    return in_own_thread(lambda: asyncio.run(main()))
