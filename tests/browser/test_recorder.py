@@ -132,8 +132,10 @@ def test_offline_views_wait_in_local_storage_and_leave_when_the_network_returns(
     page = logged_in_page
     failed: list = []
     page.on("requestfailed", lambda request: failed.append(request.url))
+    pause_clock(page)  # offline before the view can pass the bar, however slow the machine
     display(page, live_server)
     page.context.set_offline(True)
+    page.clock.resume()
 
     wait_until_queued(page, user, art)
     wait_until(lambda: any(url.endswith("/api/impressions/") for url in failed), page)
