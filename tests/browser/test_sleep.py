@@ -95,6 +95,7 @@ def test_a_key_wakes_it_early_and_does_nothing_else(logged_in_page, live_server)
     page.clock.install(time=local(23, 0, 5))
     page.goto(f"{live_server.url}/display/?screen=hall&dwell=60&sleep={SLEEP}")
     page.wait_for_selector("body.asleep", state="attached", timeout=5_000)
+    page.wait_for_selector("#stage .frame[data-shown]", state="attached")  # opened on
     shown = len(shown_log(page))
 
     page.keyboard.press(" ")
