@@ -132,10 +132,15 @@ def test_offline_views_wait_in_local_storage_and_leave_when_the_network_returns(
     page = logged_in_page
     failed: list = []
     page.on("requestfailed", lambda request: failed.append(request.url))
-    pause_clock(page)  # offline before the view can pass the bar, however slow the machine
-    display(page, live_server)
+    # The frame's image arrives only once the page is offline: its view cannot pass the
+    # bar and leave online first, however slow the machine.
+    image = page.request.get(f"{live_server.url}/artworks/{art.pk}/image")
+    held: list = []
+    page.route(f"**/artworks/{art.pk}/image", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/display/?screen=tv&dwell=60", wait_until="domcontentloaded")
+    wait_until(lambda: bool(held), page)
     page.context.set_offline(True)
-    page.clock.resume()
+    held.pop().fulfill(response=image)
 
     wait_until_queued(page, user, art)
     wait_until(lambda: any(url.endswith("/api/impressions/") for url in failed), page)
