@@ -85,7 +85,7 @@ def test_it_sleeps_through_its_period_and_wakes_on_time_with_a_fresh_frame(
     assert len(asked) > before[0]
     fresh, offline = shown_log(page)[-1]
     assert not offline and fresh not in {art for art, _ in shown_log(page)[: before[3]]}
-    page.wait_for_function("document.body.dataset.wakeLock === 'held'", timeout=5_000)
+    page.wait_for_function("() => document.body.dataset.wakeLock === 'held'", timeout=5_000)
 
 
 def test_a_key_wakes_it_early_and_does_nothing_else(logged_in_page, live_server):
