@@ -59,6 +59,10 @@ async function fetchNext() {
   if (fetching || asleep) return;
   fetching = true;
   await impressionsSent();
+  if (asleep) {
+    fetching = false; // gone to sleep while the recorder sent its queue: ask for nothing
+    return;
+  }
   htmx.trigger(body, "artfeed:next");
 }
 
@@ -154,9 +158,10 @@ async function present(incoming) {
     abandon = null;
   }
   // The frame boundary: the last moment to keep the current frame instead (upkeep.js
-  // reloads here for a new release).
+  // reloads here for a new release). Asleep since it was asked for (sleep.js), a frame is
+  // not put on screen in the dark: waking asks for a fresh one.
   const ready = new CustomEvent("artfeed:frameready", { cancelable: true, detail: { element: incoming } });
-  if (!document.dispatchEvent(ready)) {
+  if (asleep || !document.dispatchEvent(ready)) {
     incoming.remove();
     return false;
   }

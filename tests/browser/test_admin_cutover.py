@@ -35,9 +35,11 @@ def test_the_prefilled_cutover_is_told_in_the_browsers_zone_and_confirmed_as_is(
     page.select_option("select[name=action]", "backfill_impressions")
     page.click("button[name=index]")
 
-    # Midnight UTC is 19:00 the day before in New York; the preview names both.
+    # Midnight UTC is 19:00 the day before in New York; the preview names both. The
+    # click only starts the navigation: until the form arrives, the list is still there.
     page.wait_for_function(
-        "document.querySelector(\"select[name='cutover-time_zone']\").value === 'America/New_York'"
+        "() => document.querySelector(\"select[name='cutover-time_zone']\")?.value"
+        " === 'America/New_York'"
     )
     assert page.input_value("input[name='cutover-date']") == "2025-01-30"
     assert page.input_value("input[name='cutover-time']") == "19:00:00"

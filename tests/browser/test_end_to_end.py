@@ -158,11 +158,10 @@ def test_an_impression_is_written_only_after_the_viewability_bar(
     opened_at = page.evaluate(
         "performance.timeOrigin + performance.getEntriesByType('navigation')[0].responseEnd"
     )
-    page.wait_for_timeout(900)
-    assert not Impression.objects.filter(user=viewer, artwork=art).exists()
-
     wait_until(lambda: Impression.objects.filter(user=viewer, artwork=art).exists(), page)
     impression = Impression.objects.get(user=viewer, artwork=art)
+    # Written no sooner than the bar after the page arrived, by the clock rather than by
+    # checking for the row a moment after opening, which a slow machine could overrun.
     on_screen_ms = impression.first_viewed_at.timestamp() * 1000 - opened_at
     assert on_screen_ms >= 1500
 

@@ -34,7 +34,9 @@ def test_saved_frames_cycle_while_offline_and_the_feed_resumes(logged_in_page, l
     # Only frames shown before, never two in a row the same.
     assert set(offline_shown) <= online_before
     assert all(a != b for a, b in zip(offline_shown, offline_shown[1:], strict=False))
-    assert page.locator("#stage .frame").count() == 1  # the DOM does not pile up
+    # The DOM does not pile up: one frame, two during a crossfade (the next one may have
+    # begun by now on a slow machine).
+    assert page.locator("#stage .frame").count() <= 2
 
     page.context.set_offline(False)
     count = len(shown_log(page))

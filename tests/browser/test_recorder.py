@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -53,6 +54,13 @@ def short_bar(settings) -> None:
 
 def display(page, live_server, dwell: int = 60):
     return page.goto(f"{live_server.url}/display/?screen=tv&dwell={dwell}")
+
+
+def pause_clock(page) -> None:
+    """The page's timers run only as the test moves its clock on (page.clock.run_for), so
+    a slow machine cannot stretch the time a frame spends on screen."""
+    page.clock.install()
+    page.clock.pause_at(datetime.now() + timedelta(seconds=1))
 
 
 def recorded(user, artwork) -> bool:
@@ -102,11 +110,15 @@ def test_a_frame_shown_for_half_a_second_is_not_recorded(
     settings.ARTFEED_VIEWABLE_MS = 1500
     first, second, _ = pool(3)
     page = logged_in_page
+    pause_clock(page)
     display(page, live_server)
-    page.wait_for_function("() => document.querySelector('#stage .frame img').complete")
+    page.wait_for_selector("#stage .frame[data-shown]", state="attached")
 
-    page.wait_for_timeout(500)
+    page.clock.run_for(500)
     page.keyboard.press("ArrowRight")  # skipped after half a second
+    # Its view ends when the crossfade begins, however long the next frame took to come.
+    page.wait_for_selector(f'#stage .leaving[data-artwork-id="{first.pk}"]', state="attached")
+    page.clock.resume()
 
     wait_for_shown(page, second)
     wait_until(lambda: recorded(user, second), page)  # the next one stays, and counts
@@ -120,8 +132,15 @@ def test_offline_views_wait_in_local_storage_and_leave_when_the_network_returns(
     page = logged_in_page
     failed: list = []
     page.on("requestfailed", lambda request: failed.append(request.url))
-    display(page, live_server)
+    # The frame's image arrives only once the page is offline: its view cannot pass the
+    # bar and leave online first, however slow the machine.
+    image = page.request.get(f"{live_server.url}/artworks/{art.pk}/image")
+    held: list = []
+    page.route(f"**/artworks/{art.pk}/image", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/display/?screen=tv&dwell=60", wait_until="domcontentloaded")
+    wait_until(lambda: bool(held), page)
     page.context.set_offline(True)
+    held.pop().fulfill(response=image)
 
     wait_until_queued(page, user, art)
     wait_until(lambda: any(url.endswith("/api/impressions/") for url in failed), page)
@@ -140,8 +159,16 @@ def test_closing_the_tab_sends_what_is_left_with_a_beacon(
     caplog.set_level(logging.INFO, logger="impressions.batch")
     art, _ = pool(2)
     page = logged_in_page
+    # The tab closes after the view passes the bar and before the flush it debounces:
+    # however slow the machine, that flush cannot go first (a request, not a beacon).
+    pause_clock(page)
     display(page, live_server)
-    wait_until_queued(page, user, art)  # past the bar, before the debounced flush
+
+    def viewed() -> bool:
+        page.clock.run_for(100)  # a fifth of the debounce
+        return bool(queued(page, user))
+
+    wait_until(viewed, page)
 
     page.close(run_before_unload=True)
 

@@ -28,6 +28,8 @@ document.addEventListener(
   "artfeed:frameshown", (e) => note("shown", e.detail.element.dataset.artworkId),
 );
 addEventListener("pagehide", () => note("unload"));
+document.addEventListener("htmx:afterSwap", (e) => e.target.id === "up-next"
+  && note("staged", e.target.querySelector(".frame")?.dataset.artworkId));
 """
 
 
@@ -106,11 +108,6 @@ def test_a_new_release_reloads_the_page_once_at_a_frame_boundary(
     page.add_init_script(JOURNAL)
     page.goto(f"{live_server.url}/display/?screen=tv&dwell={DWELL}")
     wait_for_shown(page, first)
-    staged = []
-    page.on(
-        "response",
-        lambda r: "/display/next/" in r.url and r.status == 200 and staged.append(r.text()),
-    )
 
     settings.ARTFEED_RELEASE = "two"  # the server is upgraded
     wait_until(lambda: release_of(page) == "two", page, timeout=15)
@@ -125,7 +122,8 @@ def test_a_new_release_reloads_the_page_once_at_a_frame_boundary(
     before, after = log[:unload], log[unload:]
     shown_before = [entry for entry in before if entry[0] == "shown"]
     shown_after = [entry for entry in after if entry[0] == "shown"]
-    assert str(second.pk) in staged[0]
+    staged = [entry for entry in before if entry[0] == "staged"]
+    assert staged[0][1] == str(second.pk)
     assert shown_before[-1][1] == str(first.pk)
     assert shown_after[0][1] == str(second.pk)
     assert log[unload][2] - shown_before[-1][2] >= (DWELL * 1000 - 1200) * 0.9
