@@ -81,15 +81,18 @@ same lanes with the ORM cost three or four queries and about 10 ms of Python per
 
 The impressions endpoint answers once the batch is on record (one statement in
 autocommit, as the raw upsert) and grows the seen span after the answer has gone, in
-a transaction of its own whose commit does not wait for the log; the span's walk had
-been a quarter of the endpoint's time. Earlier, profiled per statement, a 200-id
-batch spent most of its span's cost in psycopg converting two statements of two
+a transaction of its own whose commit does not wait for the log: a growth that fails
+no longer fails the batch, whose impressions stay on record. It did not make the
+endpoint measurably faster: on the full data set, alternating runs of 190 batches
+answered 66–72 batches a second with the growth after the answer and 72–74 with it
+inside the batch's transaction (85 with no growth at all): the growth's Python still
+runs in the same worker, beside the next batch. Earlier, profiled per statement, a
+200-id batch spent most of its span's cost in psycopg converting two statements of two
 hundred placeholders each (about 2.5 ms of Python per statement): the ids go as one
 array parameter (`impressions.spans.among`), so each statement keeps one text,
 converted and planned once per connection, and the span's statements go to the
-database in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`).
-The row's ratio wanders with the machine's other work; its goal is judged on the
-median of eight alternating rounds.
+database in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`). The
+row's goal is judged on the median of alternating rounds.
 
 ## What does not hold yet, and why
 
@@ -101,13 +104,30 @@ median of eight alternating rounds.
   the next instead of started and joined (`artfeed/web/threads.py`), which made every
   view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
   Against a trivial view that loads the session and the user too, as every display
-  request does, `/display/next/` is at or above half its rate with prepared statements
-  (`docs/scaling.md`, "Screens per worker"), and 0.38–0.51 of it with nothing prepared
-  (behind PgBouncer 1.18), where the feed's statement is planned on every frame;
-  against one that touches no database, about a fifth. The feed's read and the write as
+  request does, `/display/next/` is at 0.53–0.55 of its rate on one worker with
+  prepared statements, 0.40–0.68 on two (one run each: two workers on two cores share
+  them with PostgreSQL and the load generator), and 0.28–0.41 with nothing prepared
+  (behind PgBouncer 1.18), where the feed's statement is planned on every frame
+  (`docs/scaling.md`, "Screens per worker", and the topologies below); against one that
+  touches no database, about a fifth. The feed's read and the write as
   one statement were tried and measured no faster (`docs/scaling.md`); the session and
   the user in one read would save every signed-in request a read, the trivial signed-in
   view's as much as the frame's.
+- **Impression ingest** (0.37 of the raw upsert's rows per second on the full data set,
+  on a quiet machine, every round between 0.35 and 0.41; 0.25–0.40 in the runs before).
+  The raw statement, commit and all, takes 4.8 ms a batch here; the endpoint 12.9 ms,
+  of which the upsert is the same statement. The rest is the request around it, in
+  one worker's Python: the session's and the user's reads, reading 200 UUIDs from the
+  JSON body and dumping them again for the statement, the answer, the batch's metrics
+  and log line, and the span's growth after the answer. The thread now kept per
+  request (`artfeed/web/threads.py`) took one cost off; the session and the user in
+  one read would take another.
+- **Weeks of use, `next_frames`** (the worst day's p99 2.6× the first day's in this run,
+  1.0× in the run before, on a busier machine): days 12 and 13 had a p99 of 6.6 and
+  5.9 ms against 2.5 ms on day 1, day 14 3.6 ms (1.5×); the median rose from 1.3 to
+  2.4 ms over the fortnight as the screen's share of reruns grew, which the busier run's
+  2.5 ms medians hid. The code this row runs did not change since; the rerun lane's
+  cost over a long history is the place to look.
 - **Backfill against the raw statement** (1.31× in this run, 0.88× in the previous one,
   1.38× before): the command now also starts each user's seen span,
   one walk over the rows it just inserted, so that the user's first frame skips them;

@@ -26,8 +26,9 @@ def batch(request: HttpRequest) -> JsonResponse:
     user = request.user
     try:
         # The impressions are on record when the answer goes; the seen span grows over
-        # them once it has gone (its walk cost the answer a quarter of its time, and a
-        # span that has not grown yet only costs the feed a few probes).
+        # them once it has gone: a growth that fails (a statement timeout on a long walk,
+        # say) no longer fails the batch, and a span that has not grown yet only costs
+        # the feed a few probes.
         recorded = record_impressions(user=user, artwork_ids=artwork_ids, grow_span=False)
     except DATABASE_DOWN as error:
         return database_unavailable(attempted=len(artwork_ids), cause=error)
