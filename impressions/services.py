@@ -101,7 +101,7 @@ def record_impressions(
     The user's seen span grows over the batch in the same transaction; with
     ``grow_span=False`` the batch is one statement and the span grows when the caller
     says (``grow_span_over``), or with a later batch: until then it is smaller than it
-    could be, which costs the feed a few probes and never shows a seen artwork as unseen.
+    could be, which costs the feed a few probes and never hides an unseen artwork.
     """
     now = now or timezone.now()
     distinct = list(dict.fromkeys(artwork_ids))

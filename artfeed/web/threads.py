@@ -6,7 +6,7 @@ in the thread. It starts that thread for the request and joins it at the end, an
 busy worker that start and join cost more than a simple view: sampled on the
 production server under load, about 15% of a worker's time on `/display/next/` went
 to starting and joining threads, and keeping them made a trivial view 4.5× and
-`/display/next/` 1.4× faster (docs/benchmarks.md).
+`/display/next/` 1.4× faster (docs/scaling.md, "Screens per worker").
 
 This layer keeps those threads. Each request still gets one thread to itself, for all
 its synchronous code (asgiref's ``ThreadSensitiveContext`` with an executor of one
