@@ -74,6 +74,9 @@ def logged_in_page(page, live_server, live_settings, user, request) -> Iterator:
     page.fill("#id_username", user.username)
     page.fill("#id_password", "correct horse battery staple")
     page.click("button[type=submit]")
+    # The page logging in lands on the display: it must have opened before the test
+    # makes artworks, or it leases the newest to its own screen (another than the test's).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     yield page
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed and not page.is_closed():
