@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 from artfeed.web.bodylimit import BodyLimit
+from tests.event_loop import run_async
 
 LIMIT = 1000
 
@@ -53,9 +52,7 @@ def serve(headers: dict[str, str], chunks: list[bytes], path: str = "/api/impres
         "path": path,
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
     }
-    # In a thread of its own: a browser test may have left an event loop in this one.
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, BodyLimit(app, limit=LIMIT)(scope, receive, send)).result()
+    run_async(lambda: BodyLimit(app, limit=LIMIT)(scope, receive, send))
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], body, app, read
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 from asgiref.sync import sync_to_async
 
 from artfeed.web.threads import RequestThreads
+from tests.browser.helpers import wait_until
 from tests.event_loop import run_async
 
 
@@ -106,7 +106,7 @@ def test_a_thread_still_busy_after_its_request_is_not_handed_to_the_next():
 
     run_async(run)
     assert len(inner.threads) == 1
-    wait_for(lambda: len(app.idle) == 2)  # both back once the statement returned
+    wait_until(lambda: len(app.idle) == 2)  # both back once the statement returned
 
 
 def test_idle_threads_beyond_the_limit_stop():
@@ -123,18 +123,11 @@ def test_idle_threads_beyond_the_limit_stop():
 
     run_async(three_at_once)
     # The threads put themselves back as they finish; two of the three stop.
-    wait_for(lambda: len(app.idle) == 1 and len(set(request_threads()) - before) == 1)
+    wait_until(lambda: len(app.idle) == 1 and len(set(request_threads()) - before) == 1)
 
 
 def request_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("request")]
-
-
-def wait_for(condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the condition was still false"
-        time.sleep(0.01)
 
 
 def test_other_scopes_pass_through():
