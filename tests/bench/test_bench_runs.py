@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -12,6 +14,8 @@ from bench.report import render
 from bench.rows import backfill, weeks
 from bench.sizes import TINY
 from display.feed import candidates
+from display.models import Screen
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +60,44 @@ def test_the_published_artwork_is_the_holed_users_next_frame(loaded):
     assert frame.artwork.title == "Published late"
 
 
+# VACUUM cannot run inside the test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_weeks_of_use_reports_each_simulated_day(loaded):
     row = weeks.run(Context(size=TINY, database_url="", loaded=loaded), frames_a_day=60)
 
     assert [line[0] for line in row.table[1:]] == [str(d + 1) for d in range(TINY.simulated_days)]
     assert all(goal.holds is not None for goal in row.goals)
+    # Sixty frames leave sixty dead leases, past the lease table's threshold of 50.
+    assert re.search(r"\b[1-9][\d,]* VACUUMs", " ".join(row.notes))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_simulated_autovacuum_vacuums_a_table_once_past_its_threshold():
+    if connection.vendor != "postgresql":
+        pytest.skip("autovacuum is PostgreSQL's")
+    user = UserFactory()
+    autovacuum = weeks.Autovacuum()
+
+    def last_vacuum():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s",
+                [Screen._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    autovacuum.tick()  # what other tests' rolled-back rows left past the thresholds
+    Screen.objects.bulk_create(Screen(user=user, key=f"s{n}") for n in range(30))
+    Screen.objects.all().delete()
+    before = last_vacuum()
+    autovacuum.tick()
+    assert last_vacuum() == before  # 30 dead rows: under 50
+
+    Screen.objects.bulk_create(Screen(user=user, key=f"s{n}") for n in range(30))
+    Screen.objects.all().delete()
+    autovacuum.tick()
+    assert last_vacuum() != before
+    assert autovacuum.vacuums >= 1
 
 
 def test_without_the_backfill_command_the_report_says_so(monkeypatch):
