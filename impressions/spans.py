@@ -57,10 +57,12 @@ def among(column: str, ids: Sequence[uuid.UUID]) -> tuple[str, list]:
     """``column`` is one of ``ids``: SQL and its parameters. On PostgreSQL one array
     parameter, so the statement's text is the same for every batch: psycopg converts it
     once and PostgreSQL plans it once (two hundred placeholders cost about 2.5 ms of
-    Python per statement to convert, every time: psycopg caches only short texts)."""
+    Python per statement to convert, every time: psycopg caches only short texts). The
+    array goes as its text, which PostgreSQL reads as fast as psycopg's binary form and
+    which costs a tenth of the Python to write."""
     pk = Artwork._meta.pk
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::uuid[])", [list(ids)]
+        return f"{column} = ANY(%s::uuid[])", ["{" + ",".join(str(i) for i in ids) + "}"]
     values = [pk.get_db_prep_value(i, connection) for i in ids]
     return f"{column} IN ({', '.join(['%s'] * len(values)) or 'NULL'})", values
 
