@@ -92,7 +92,9 @@ hundred placeholders each (about 2.5 ms of Python per statement): the ids go as 
 array parameter (`impressions.spans.among`), so each statement keeps one text,
 converted and planned once per connection, and the span's statements go to the
 database in one round trip (PostgreSQL's pipeline mode, `artfeed.sql.pipeline`). The
-row's goal is judged on the median of alternating rounds.
+array goes as its text: psycopg's binary dump of 200 UUID objects cost about 0.6 ms of
+Python per statement, the text a fifth of that. The row's goal is judged on the median
+of alternating rounds.
 
 ## What does not hold yet, and why
 
@@ -112,22 +114,25 @@ row's goal is judged on the median of alternating rounds.
   touches no database, about a fifth. The feed's read and the write as
   one statement were tried and measured no faster (`docs/scaling.md`); the session and
   the user in one read would save every signed-in request a read, the trivial signed-in
-  view's as much as the frame's.
-- **Impression ingest** (0.37 of the raw upsert's rows per second on the full data set,
-  on a quiet machine, every round between 0.35 and 0.41; 0.25–0.40 in the runs before).
-  The raw statement, commit and all, takes 4.8 ms a batch here; the endpoint 12.9 ms,
+  view's as much as the frame's. Synchronous views now run with their middleware in
+  one call on the request's thread (`artfeed/web/handler.py`; Django's handler went
+  back to the event loop and into the thread again between them): side by side on one
+  worker the trivial view gained 53 % and the signed-in one 16 %, `/display/next/`
+  nothing measurable, so the ratios against both fell. In process a frame costs
+  3.1–3.6 ms of the worker's CPU and the signed-in trivial view 1.5 ms; the frame's
+  own part is spread thin (the feed's read and the write, about 0.6 ms each, the
+  frame's template 0.3 ms, the rest Django's), with no single piece worth a tenth.
+- **Impression ingest** (0.42 of the raw upsert's rows per second on the full data set
+  in this run, 0.37 in the run before, 0.25–0.40 in those before it). The raw
+  statement, commit and all, takes 6.2 ms a batch in this run; the endpoint 14.5 ms,
   of which the upsert is the same statement. The rest is the request around it, in
-  one worker's Python: the session's and the user's reads, reading 200 UUIDs from the
-  JSON body and dumping them again for the statement, the answer, the batch's metrics
-  and log line, and the span's growth after the answer. The thread now kept per
-  request (`artfeed/web/threads.py`) took one cost off; the session and the user in
-  one read would take another.
-- **Weeks of use, `next_frames`** (the worst day's p99 2.6× the first day's in this run,
-  1.0× in the run before, on a busier machine): days 12 and 13 had a p99 of 6.6 and
-  5.9 ms against 2.5 ms on day 1, day 14 3.6 ms (1.5×); the median rose from 1.3 to
-  2.4 ms over the fortnight as the screen's share of reruns grew, which the busier run's
-  2.5 ms medians hid. The code this row runs did not change since; the rerun lane's
-  cost over a long history is the place to look.
+  one worker's Python: measured in process, a batch costs 6.3 ms of the worker's CPU,
+  of which reading and checking the 200 ids 0.5 ms, the upsert's Python 1.3 ms (its
+  statement, and the 200 ids it answers), the answer 0.35 ms, the span's growth after
+  the answer 1.3 ms, and Django's request with the session's and the user's reads the
+  rest. The thread kept per request (`artfeed/web/threads.py`), the array sent as text
+  and the middleware run in one call (`artfeed/web/handler.py`) each took a cost off;
+  the session and the user in one read would take another.
 - **Backfill against the raw statement** (1.31× in this run, 0.88× in the previous one,
   1.38× before): the command now also starts each user's seen span,
   one walk over the rows it just inserted, so that the user's first frame skips them;
