@@ -106,9 +106,23 @@ def columns(model: type[Model], alias: str) -> str:
 def from_rows(model: type[Model], rows: Sequence[Sequence[Any]]) -> list[Model]:
     """Model instances from rows of ``columns(model, ...)``, converted as the ORM would
     (SQLite hands back text for datetimes and UUIDs)."""
-    fields = model._meta.concrete_fields
-    compiler = model._default_manager.none().query.get_compiler(connection=connection)
-    converters = compiler.get_converters([f.get_col(model._meta.db_table) for f in fields])
+    compiler, converters, names = _reader(model)
     values = compiler.apply_converters(rows, converters) if converters else map(list, rows)
-    names = [f.attname for f in fields]
     return [model.from_db(connection.alias, names, row) for row in values]
+
+
+def _reader(model: type[Model]) -> tuple[Any, dict, list[str]]:
+    """The ORM's compiler and converters for the model's columns on this connection, and
+    their attribute names: worked out once per connection and model and kept on the
+    connection, whose converters they are (building them cost more than converting the
+    rows of a frame; PostgreSQL needs none, SQLite a few)."""
+    readers = getattr(connection, "artfeed_readers", None)
+    if readers is None:
+        # Set on this thread's connection (``connection`` is a proxy to it).
+        readers = connection.artfeed_readers = {}
+    if model not in readers:
+        fields = model._meta.concrete_fields
+        compiler = model._default_manager.none().query.get_compiler(connection=connection)
+        converters = compiler.get_converters([f.get_col(model._meta.db_table) for f in fields])
+        readers[model] = (compiler, converters, [f.attname for f in fields])
+    return readers[model]
