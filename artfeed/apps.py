@@ -9,6 +9,7 @@ class ArtfeedConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for the signals they connect: the pooler's role defaults after
-        # migrate, the session's renewal stamp at login, the pool's connection check.
-        from artfeed import connections, pooler  # noqa: F401
+        # migrate, the session's renewal stamp at login, the pool's connection check;
+        # and for the database's system checks.
+        from artfeed import checks, connections, pooler  # noqa: F401
         from artfeed.web import middleware  # noqa: F401
