@@ -106,12 +106,13 @@ of alternating rounds.
   the next instead of started and joined (`artfeed/web/threads.py`), which made every
   view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
   Against a trivial view that loads the session and the user too, as every display
-  request does, `/display/next/` is at 0.53–0.55 of its rate on one worker with
-  prepared statements, 0.40–0.68 on two (one run each: two workers on two cores share
-  them with PostgreSQL and the load generator), and 0.28–0.41 with nothing prepared
-  (behind PgBouncer 1.18), where the feed's statement is planned on every frame
+  request does, `/display/next/` is at 0.59 of its rate on one worker with prepared
+  statements and 0.49 on two in the latest topologies run below (0.53 and 0.40 in the
+  one before; two workers on two cores share them with PostgreSQL and the load
+  generator), and 0.36–0.45 with nothing prepared (directly, or behind PgBouncer 1.18),
+  where the feed's statement is planned on every frame, 2.3 ms against 0.6 ms prepared
   (`docs/scaling.md`, "Screens per worker", and the topologies below); against one that
-  touches no database, about a fifth. The feed's read and the write as
+  touches no database, 0.13–0.20. The feed's read and the write as
   one statement were tried and measured no faster (`docs/scaling.md`); the session and
   the user in one read would save every signed-in request a read, the trivial signed-in
   view's as much as the frame's. Synchronous views now run with their middleware in
