@@ -9,6 +9,7 @@ import json
 import pytest
 from asgiref import sync
 
+from artfeed.web import handler
 from artfeed.web.handler import ArtfeedASGIHandler
 from tests.event_loop import run_async
 
@@ -87,3 +88,18 @@ def test_the_event_stream_keeps_the_async_chain_and_answers_through_it():
 
     assert sent[0]["status"] == 401
     assert "Log in first" in json.loads(sent[1]["body"])["error"]
+
+
+def test_a_path_that_fails_to_resolve_is_left_to_the_synchronous_chain(monkeypatch, crossings):
+    def broken(*args):
+        raise RuntimeError("a converter that fails")
+
+    monkeypatch.setattr(handler, "get_resolver", lambda: type("R", (), {"resolve": broken})())
+    handler._async_view.cache_clear()
+    try:
+        sent = get("/healthz")
+    finally:
+        handler._async_view.cache_clear()
+
+    assert sent[0]["status"] == 200  # the chain resolved it on its own
+    assert crossings == []
