@@ -59,7 +59,7 @@ def among(column: str, ids: Sequence[uuid.UUID]) -> tuple[str, list]:
     once and PostgreSQL plans it once (two hundred placeholders cost about 2.5 ms of
     Python per statement to convert, every time: psycopg caches only short texts). The
     array goes as its text, which PostgreSQL reads as fast as psycopg's binary form and
-    which costs a tenth of the Python to write."""
+    which costs a third of the Python to write (0.17 against 0.46 ms for 200 ids)."""
     pk = Artwork._meta.pk
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s::uuid[])", ["{" + ",".join(str(i) for i in ids) + "}"]
