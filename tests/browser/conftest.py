@@ -90,3 +90,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict, request) -> dict:
+    """Tests marked ``page_routes`` hold, fail or answer the page's own requests with
+    ``page.route``, which does not see a request once the display's service worker
+    controls the page (it claims the page some time after the first load): their
+    browser registers no service worker."""
+    if request.node.get_closest_marker("page_routes"):
+        return {**browser_context_args, "service_workers": "block"}
+    return browser_context_args

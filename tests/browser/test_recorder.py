@@ -24,14 +24,7 @@ from tests.browser.helpers import (
     wait_until_queued,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args: dict) -> dict:
-    # page.route does not see what the display's service worker fetches (images, once it
-    # controls the page): these tests hold and fail the page's own requests.
-    return {**browser_context_args, "service_workers": "block"}
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_routes]
 
 
 # Opened as if in a background tab: the page's visibility is whatever the test says.

@@ -21,7 +21,7 @@ from tests.browser.helpers import (
     wait_until,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_routes]
 
 DWELL = 3
 ZONE = "Pacific/Auckland"  # far from the server's UTC: the screen's own evening counts

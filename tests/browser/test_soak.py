@@ -13,6 +13,7 @@ from tests.browser.helpers import pool, wait_for_shown
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.page_routes,
     # What is measured is the page; the frames come from memory, not the database. One
     # run (on SQLite) is enough, and it takes two minutes.
     pytest.mark.skipif(

@@ -10,7 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from display.models import Screen
 from tests.browser.helpers import pool, shown_id, wait_for_shown, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_routes]
 
 DWELL = 3
 # upkeep.js: three dwells, then a crossfade, the recorder's flush and a slow answer.
@@ -127,3 +127,16 @@ def test_a_new_release_reloads_the_page_once_at_a_frame_boundary(
     assert shown_before[-1][1] == str(first.pk)
     assert shown_after[0][1] == str(second.pk)
     assert log[unload][2] - shown_before[-1][2] >= (DWELL * 1000 - 1200) * 0.9
+
+
+def test_a_page_whose_requests_the_test_routes_registers_no_service_worker(
+    logged_in_page, live_server
+):
+    # page.route would not see the requests of a page the service worker controls.
+    first, *_ = pool(2)
+    page = logged_in_page
+    page.goto(f"{live_server.url}/display/?screen=tv&dwell={DWELL}")
+    wait_for_shown(page, first)
+    page.wait_for_timeout(2_000)  # the page registers its worker once the frame is up
+
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
