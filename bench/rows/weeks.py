@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from artfeed.checks import autovacuum_setting
 from artfeed.models import Artwork
 from bench.context import Context
 from bench.report import Goal, Row, ms, ratio
@@ -89,12 +90,6 @@ class Autovacuum:
             for schema, table in due:
                 cursor.execute(f"VACUUM {quote(schema)}.{quote(table)}")
             self.vacuums += len(due)
-
-
-def _autovacuum_state() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW autovacuum")
-        return cursor.fetchone()[0]
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -179,7 +174,7 @@ def run(context: Context, *, frames_a_day: int | None = None) -> Row:
                 per_day=size.arrivals_per_day,
                 backlog=_arrivals(start, 0, size.arrivals_per_day).__len__(),
                 vacuums=autovacuum.vacuums,
-                server=_autovacuum_state(),
+                server=autovacuum_setting(connection.alias),
             )
         ],
     )
