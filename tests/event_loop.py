@@ -34,3 +34,33 @@ def in_own_thread(function: Callable[[], T]) -> T:
 def run_async(main: Callable[[], Awaitable[T]]) -> T:
     """``asyncio.run(main())`` in a thread of its own."""
     return in_own_thread(lambda: asyncio.run(main()))
+
+
+def asgi_get(app, path: str, on_message: Callable[[dict], object]) -> None:
+    """Send the ASGI ``app`` one ``GET path`` from a client that stays connected, and hand
+    each message the app sends to ``on_message``, in order."""
+    bodies = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict:
+        if bodies:
+            return bodies.pop()
+        await asyncio.Event().wait()  # the client stays connected
+        raise AssertionError("unreachable")
+
+    async def send(message: dict) -> None:
+        on_message(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("testserver", 80),
+    }
+    run_async(lambda: app(scope, receive, send))

@@ -3,7 +3,6 @@ views (the event stream) keep Django's async chain (artfeed/web/handler.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -11,7 +10,7 @@ from asgiref import sync
 
 from artfeed.web import handler
 from artfeed.web.handler import ArtfeedASGIHandler
-from tests.event_loop import run_async
+from tests.event_loop import asgi_get
 
 # The ASGI request's code runs on a thread of its own, outside the test's transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,36 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def get(path: str) -> list[dict]:
     """The ASGI messages the handler sends for ``GET path``."""
     sent: list[dict] = []
-
-    async def request() -> None:
-        received = [{"type": "http.request", "body": b"", "more_body": False}]
-        never = asyncio.Event()
-
-        async def receive() -> dict:
-            if received:
-                return received.pop()
-            await never.wait()  # the client stays until the answer is sent
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict) -> None:
-            sent.append(message)
-
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": path,
-            "root_path": "",
-            "query_string": b"",
-            "headers": [(b"host", b"testserver")],
-            "client": ("127.0.0.1", 40000),
-            "server": ("testserver", 80),
-        }
-        await ArtfeedASGIHandler()(scope, receive, send)
-
-    run_async(request)
+    asgi_get(ArtfeedASGIHandler(), path, sent.append)
     return sent
 
 

@@ -3,15 +3,14 @@ the server runs."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
-from django.core.handlers.asgi import ASGIHandler
 from django.test import override_settings
 from django.urls import path
 
+from artfeed.web.handler import ArtfeedASGIHandler
 from artfeed.web.http import JsonThen
-from tests.event_loop import run_async
+from tests.event_loop import asgi_get
 
 events: list[str] = []
 
@@ -32,26 +31,7 @@ urlpatterns = [path("then/", answer_then_work), path("fails/", answer_then_fail)
 
 def serve(path_: str) -> list[str]:
     events.clear()
-
-    bodies = [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive() -> dict:
-        if bodies:
-            return bodies.pop()
-        await asyncio.Event().wait()  # the client stays connected
-        raise AssertionError("unreachable")
-
-    async def send(message: dict) -> None:
-        events.append(message["type"])
-
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": path_,
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-    }
-    run_async(lambda: ASGIHandler()(scope, receive, send))
+    asgi_get(ArtfeedASGIHandler(), path_, lambda message: events.append(message["type"]))
     return list(events)
 
 
