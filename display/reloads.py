@@ -53,4 +53,4 @@ def record_reloaded_frame(
     batch = record_impressions(
         user=user, artwork_ids=[artwork_id], now=now, source=Impression.Source.RELOADED
     )
-    return bool(batch.ids)
+    return bool(batch.written)

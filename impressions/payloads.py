@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.http import HttpRequest
 
 from artfeed.web.bodies import BadBody, TextList, read_body
+from impressions.services import canonical_id
 
 # Bytes one id can take in the largest body we accept (a quoted UUID and a comma, with
 # room for form encoding), plus room for the token and the JSON wrapper.
@@ -23,18 +22,19 @@ def max_body_bytes() -> int:
 FIELDS = {"artwork_ids": TextList(required=True)}
 
 
-def parse_artwork_ids(request: HttpRequest) -> list[uuid.UUID]:
-    """The distinct artwork ids of a batch, in the order sent.
+def parse_artwork_ids(request: HttpRequest) -> list[str]:
+    """The distinct artwork ids of a batch, in the order sent, as canonical text
+    (``canonical_id``).
 
     Raises ``BadBody`` with 413 when there are more distinct ids than a batch may hold
     and 400 for anything malformed. (The body's size is checked before it is read, by
     ``api_view(max_body=max_body_bytes)``.)
     """
     raw = read_body(request, FIELDS)["artwork_ids"]
-    ids: dict[uuid.UUID, None] = {}
+    ids: dict[str, None] = {}
     for position, value in enumerate(raw):  # type: ignore[arg-type]
         try:
-            ids[uuid.UUID(value)] = None
+            ids[canonical_id(value)] = None
         except ValueError as error:
             message = f"artwork_ids[{position}] is not an artwork id: {value!r:.60}."
             raise BadBody(message) from error

@@ -102,11 +102,11 @@ def _observe(
     if recorded is not None:
         metrics.BATCH_SIZE.observe(recorded.attempted)
         metrics.UPSERTED.inc(recorded.upserted)
-        metrics.REJECTED.inc(len(recorded.rejected))
+        metrics.REJECTED.inc(len(recorded.refused))
         fields.update(
             attempted=recorded.attempted,
             upserted=recorded.upserted,
-            rejected=len(recorded.rejected),
+            rejected=len(recorded.refused),
         )
     if failure is not None:
         fields["attempted"] = "?" if failure.attempted is None else failure.attempted

@@ -66,6 +66,21 @@ def test_duplicates_in_a_batch_count_once(alice_client):
     assert Impression.objects.count() == 1
 
 
+def test_any_spelling_of_an_id_is_answered_in_its_canonical_form(alice_client, user):
+    art = ArtworkFactory()
+    spellings = [str(art.pk).upper(), f"{{{art.pk}}}", f"urn:uuid:{art.pk}", art.pk.hex]
+
+    response = post_json(alice_client, {"artwork_ids": [*spellings, str(uuid.UUID(int=7))]})
+
+    assert response.json() == {
+        "attempted": 2,
+        "upserted": 1,
+        "ids": [str(art.pk)],
+        "rejected": [str(uuid.UUID(int=7))],
+    }
+    assert Impression.objects.filter(user=user, artwork=art).count() == 1
+
+
 def test_unknown_and_private_artworks_are_rejected_not_errors(alice_client, other_user):
     mine = ArtworkFactory()
     bobs = GeneratedArtworkFactory(created_by=other_user)

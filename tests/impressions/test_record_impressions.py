@@ -37,3 +37,20 @@ def test_a_later_view_moves_viewed_at_forward(user):
     impression = Impression.objects.get(user=user, artwork=art)
     assert impression.viewed_at == now
     assert impression.first_viewed_at == now - timedelta(days=1)
+
+
+def test_ids_as_uuids_or_text_are_one_id_each(user):
+    art, other = ArtworkFactory(), ArtworkFactory(is_public=False)
+
+    batch = record_impressions(
+        user=user, artwork_ids=[art.pk, str(art.pk).upper(), other.pk.hex, str(other.pk)]
+    )
+
+    assert (batch.attempted, batch.written, batch.refused) == (2, [str(art.pk)], [str(other.pk)])
+    assert (batch.ids, batch.rejected) == ([art.pk], [other.pk])
+
+
+def test_text_that_is_no_id_is_refused_before_anything_is_written(user):
+    with pytest.raises(ValueError):
+        record_impressions(user=user, artwork_ids=["not-an-id"])
+    assert not Impression.objects.exists()
