@@ -1,8 +1,10 @@
-"""``python -m bench.side_by_side --before DIR``: ``/display/next/`` and the two trivial
-views on this tree's server and on another tree's (a checkout of an earlier commit, say),
-both up at once on the bench database, rounds alternating between them so both meet the
-same load. On a shared machine single runs wander by up to 2×; this is how a change to
-the request path is told from the noise.
+"""``python -m bench.side_by_side --before DIR``: ``/display/next/``, the two trivial
+views and impression batches (``POST /api/impressions/``, 200 ids each, one after the
+other on one connection, each round a new user's) on this tree's server and on another
+tree's (a checkout of an earlier commit, say), both up at once on the bench database,
+rounds alternating between them so both meet the same load. On a shared machine single
+runs wander by up to 2×; this is how a change to the request path is told from the
+noise.
 
 The bench database must hold a data set (``python -m bench.topologies`` loads one), and
 the other tree must have ``/bench/trivial/signed-in/`` (``bench/urls.py``).
@@ -17,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("trivial", "signed-in", "next")
+KINDS = ("trivial", "signed-in", "next", "ingest")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--batches", type=int, default=100, help="impression batches a round")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
     from bench import __main__ as bench_main
@@ -69,27 +72,54 @@ def main(argv: list[str] | None = None) -> int:
                     "next": [request_bytes("GET", "/display/next/?screen=bench",
                                            host=host.authority,
                                            headers={**h, "HX-Request": "true"}) for h in logins],
+                    "ingest": _batches(host, args.batches),
                 }  # fmt: skip
                 for kind in KINDS:
+                    one_by_one = kind == "ingest"  # as a screen's recorder sends them
                     result = run_load(
                         host.host, host.port, lambda i, r=requests[kind]: r[i % len(r)],
-                        total=args.requests, concurrency=4 * args.workers,
+                        total=len(requests[kind]) if one_by_one else args.requests,
+                        concurrency=1 if one_by_one else 4 * args.workers,
                     )  # fmt: skip
                     if set(result.statuses) - {200, 204}:
                         raise RuntimeError(f"{name} {kind}: {dict(result.statuses)}")
                     rates[(name, kind)].append(result.per_second)
             print(f"round {round_ + 1} done", flush=True)
         print("| code | workers | trivial, req/s | signed-in trivial, req/s | `/display/next/`, "
-              "req/s | ratio to trivial | ratio to signed-in |")  # fmt: skip
-        print("|---|---|---|---|---|---|---|")
+              "req/s | ratio to trivial | ratio to signed-in | impression batches/s |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|")
         for name in servers:
-            trivial, signed_in, frame = (statistics.median(rates[(name, k)]) for k in KINDS)
+            trivial, signed_in, frame, batches = (
+                statistics.median(rates[(name, k)]) for k in KINDS
+            )
             print(f"| {name} | {args.workers} | {trivial:,.0f} | {signed_in:,.0f} | "
-                  f"{frame:,.0f} | {frame / trivial:.2f} | {frame / signed_in:.2f} |")  # fmt: skip
+                  f"{frame:,.0f} | {frame / trivial:.2f} | {frame / signed_in:.2f} | "
+                  f"{batches:,.1f} |")  # fmt: skip
     finally:
         for process in servers.values():
             process.stop()
     return 0
+
+
+def _batches(host, count: int) -> list[bytes]:
+    """``count`` batches of 200 distinct ids, newest first, from a user with none yet."""
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    from bench.data import artwork_id
+    from bench.load import request_bytes
+    from bench.sessions import signed_in_headers
+
+    User = get_user_model()
+    user = User.objects.create(username=f"side-by-side-{User.objects.count()}", password="!")
+    headers = {**signed_in_headers(user, csrf=True), "Content-Type": "application/json"}
+    return [
+        request_bytes("POST", "/api/impressions/", host=host.authority, headers=headers,
+                      body=json.dumps({"artwork_ids": [str(artwork_id(b * 200 + k + 1))
+                                                       for k in range(200)]}).encode())
+        for b in range(count)
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":
