@@ -106,16 +106,19 @@ of alternating rounds.
   the next instead of started and joined (`artfeed/web/threads.py`), which made every
   view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
   Against a trivial view that loads the session and the user too, as every display
-  request does, `/display/next/` is at 0.59 of its rate on one worker with prepared
-  statements and 0.49 on two in the latest topologies run below (0.53 and 0.40 in the
+  request does, `/display/next/` is at 0.58 of its rate on one worker with prepared
+  statements and 0.53 on two in the latest topologies run below (0.59 and 0.49 in the
   one before; two workers on two cores share them with PostgreSQL and the load
-  generator), and 0.36–0.45 with nothing prepared (directly, or behind PgBouncer 1.18),
+  generator), and 0.25–0.45 with nothing prepared (directly, or behind PgBouncer 1.18),
   where the feed's statement is planned on every frame, 2.3 ms against 0.6 ms prepared
   (`docs/scaling.md`, "Screens per worker", and the topologies below); against one that
-  touches no database, 0.13–0.20. The feed's read and the write as
-  one statement were tried and measured no faster (`docs/scaling.md`); the session and
-  the user in one read would save every signed-in request a read, the trivial signed-in
-  view's as much as the frame's. Synchronous views now run with their middleware in
+  touches no database, 0.12–0.22. The feed's read and the write as
+  one statement were tried and measured no faster (`docs/scaling.md`). The session now
+  loads with one prepared statement (`artfeed/web/sessions.py`): side by side the
+  signed-in trivial view gained 23 % and `/display/next/` 17 %, so the ratio between
+  them moved from 0.59 to 0.56; the session and the user in one read would save every
+  signed-in request one more round trip, the trivial signed-in view's as much as the
+  frame's. Synchronous views now run with their middleware in
   one call on the request's thread (`artfeed/web/handler.py`; Django's handler went
   back to the event loop and into the thread again between them): side by side on one
   worker the trivial view gained 53 % and the signed-in one 16 %, `/display/next/`
@@ -123,19 +126,24 @@ of alternating rounds.
   3.1–3.6 ms of the worker's CPU and the signed-in trivial view 1.5 ms; the frame's
   own part is spread thin (the feed's read and the write, about 0.6 ms each, the
   frame's template 0.3 ms, the rest Django's), with no single piece worth a tenth.
-- **Impression ingest** (0.42 of the raw upsert's rows per second on the full data set
-  in this run, 0.37 in the run before, 0.25–0.40 in those before it). The raw
-  statement, commit and all, takes 6.2 ms a batch in this run; the endpoint 14.5 ms,
-  of which the upsert is the same statement. The rest is the request around it, in
-  one worker's Python: measured in process, a batch costs 6.3 ms of the worker's CPU,
-  of which reading and checking the 200 ids 0.5 ms, the upsert's Python 1.3 ms (its
-  statement, and the 200 ids it answers), the answer 0.35 ms, the span's growth after
-  the answer 1.3 ms, and Django's request with the session's and the user's reads the
-  rest. The thread kept per request (`artfeed/web/threads.py`), the array sent as text
-  and the middleware run in one call (`artfeed/web/handler.py`) each took a cost off;
-  the session and the user in one read would take another.
-- **Backfill against the raw statement** (1.31× in this run, 0.88× in the previous one,
-  1.38× before): the command now also starts each user's seen span,
+- **Impression ingest** (0.45 of the raw upsert's rows per second on the full data set
+  in this run, median of the rounds; 0.42 in the run before, 0.25–0.40 in those before
+  it). The raw statement, commit and all, takes 4.7 ms a batch in this run; the
+  endpoint 10.6 ms, of which the upsert is the same statement (0.4–0.6 ms more in
+  PostgreSQL for the visibility join, timed alone). The rest is the request around it,
+  in one worker's Python, and the span's growth after each answer, which runs beside
+  the next batch in the same worker and on the same two cores: without it (an
+  experiment, side by side) a worker answered 9 % more batches a second, so even a
+  batch that grew no span would stay under half the raw rate here. This run's gains
+  came from the request: a batch's ids now stay text from the body to the answer
+  (`canonical_id`; they were turned into `UUID` objects and back four times, about
+  0.6 ms of Python a batch) and the session loads with one prepared statement
+  (`artfeed/web/sessions.py`, 0.35 ms against the ORM's 0.73): side by side, 10 % and
+  7 % more batches a second (`docs/scaling.md`). Left: the user's read through the ORM
+  (0.15 ms more than prepared, kept because the authentication backend named in every
+  session picks it), and Django's request itself.
+- **Backfill against the raw statement** (1.14× in this run, 1.31× in the previous one,
+  0.88× and 1.38× before): the command now also starts each user's seen span,
   one walk over the rows it just inserted, so that the user's first frame skips them;
   the raw statement does neither.
 - **History imported behind the app's back** (raw SQL) leaves its users without a span
