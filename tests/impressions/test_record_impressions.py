@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from impressions.models import Impression
 from impressions.services import record_impressions
+from impressions.signals import impressions_recorded
 from tests.factories import ArtworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,21 @@ def test_text_that_is_no_id_is_refused_before_anything_is_written(user):
     with pytest.raises(ValueError):
         record_impressions(user=user, artwork_ids=["not-an-id"])
     assert not Impression.objects.exists()
+
+
+def test_a_listener_hears_each_batch_with_the_ids_written(user):
+    art, gone = ArtworkFactory(), ArtworkFactory()
+    gone_id = gone.pk
+    gone.delete()
+    heard = []
+
+    def listener(sender, *, user, artwork_ids, **kwargs):
+        heard.append((user.pk, artwork_ids))
+
+    impressions_recorded.connect(listener)
+    try:
+        record_impressions(user=user, artwork_ids=[str(art.pk), gone_id])
+    finally:
+        impressions_recorded.disconnect(listener)
+
+    assert heard == [(user.pk, [art.pk])]
