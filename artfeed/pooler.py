@@ -7,6 +7,7 @@ reads it whatever pools it: the role's default in this database
 (``ALTER ROLE … IN DATABASE … SET``), by ``migrate``, which each release runs. It holds
 for server connections opened from then on (a pooler's older ones keep the previous
 value until it recycles them: PgBouncer's ``RECONNECT``, or ``server_lifetime``).
+``migrate`` also writes the feed's reads as functions there (``artfeed.sql``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.db import connections
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+
+from artfeed.sql import write_kept_reads
 
 
 def role_defaults() -> dict[str, str]:
@@ -39,3 +42,6 @@ def write_role_defaults(sender: Any, using: str = "default", **kwargs: Any) -> N
         for name, value in role_defaults().items():
             # Identifiers cannot be parameters; the value is a number we made.
             cursor.execute(f"ALTER ROLE CURRENT_USER IN DATABASE {database} SET {name} = {value}")
+    # Nothing is prepared behind the pooler: the feed's reads keep their plans in
+    # functions instead (artfeed.sql.keep_in_database).
+    write_kept_reads(connection)

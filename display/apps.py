@@ -7,5 +7,11 @@ class DisplayConfig(AppConfig):
     name = "display"
 
     def ready(self) -> None:
+        from artfeed.sql import keep_in_database
+
         # Connects the receiver that announces new artworks to the user's screens.
         from display import live  # noqa: F401
+        from display.feed import kept_reads
+
+        # Behind a pooler, ``migrate`` keeps the feed's reads in the database.
+        keep_in_database(kept_reads)

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from artfeed.models import Artwork
+from display import lanes
 from display.lanes import fresh_and_unseen_lanes, rerun_lane
 from display.leases import LEASE_SLACK, Visit, claim
 
@@ -54,6 +55,12 @@ class Frame:
     @property
     def reason(self) -> str:
         return LANE_REASONS[self.lane]
+
+
+def kept_reads() -> list[str]:
+    """The feed's reads a frame's request makes (one frame and the spares), which
+    ``migrate`` keeps in the database behind a pooler (``artfeed.sql.keep_in_database``)."""
+    return lanes.statements(want=1 + SPARE)
 
 
 def candidates(

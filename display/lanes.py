@@ -110,6 +110,11 @@ def _rerun_sql(want: int) -> str:
     return " UNION ALL ".join(parts).format(**_tables(), want=int(want))
 
 
+def statements(*, want: int) -> list[str]:
+    """The two reads' statements for ``want`` frames."""
+    return [_fresh_and_unseen_sql(want), _rerun_sql(want)]
+
+
 def _moment(value: datetime):
     return Artwork._meta.get_field("created_at").get_db_prep_value(value, connection)
 

@@ -10,10 +10,15 @@ import psycopg
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from artfeed import sql
 from artfeed.pooler import write_role_defaults
+from display.feed import SPARE
+from display.lanes import fresh_and_unseen_statement
+from tests.factories import ArtworkFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -79,3 +84,79 @@ def test_behind_a_pooler_in_transaction_mode_nothing_is_prepared(settings):
     connection.close()
 
     assert statements_prepared_by_running_a_hot_one_twice() == 0
+
+
+@pytest.fixture
+def behind_a_pooler(settings):
+    """The app as behind a pooler in transaction mode, with the feed's reads written as
+    functions (as ``migrate`` writes them there), looked up afresh."""
+    settings.DATABASE_POOLER = "transaction"
+    names = sql.write_kept_reads(connection)
+    sql.look_again()
+    yield names
+    sql.write_kept_reads(connection)  # as migrate left them, if a test dropped them
+    sql.look_again()
+
+
+def feed_statement(user) -> tuple[str, list]:
+    return fresh_and_unseen_statement(user, now=timezone.now(), want=1 + SPARE)
+
+
+def test_behind_a_pooler_the_feeds_reads_run_through_functions_and_answer_the_same(
+    behind_a_pooler, user
+):
+    ArtworkFactory.create_batch(6)
+    statement, params = feed_statement(user)
+    assert sql.function_name(statement) in behind_a_pooler
+
+    with CaptureQueriesContext(connection) as queries:
+        through_function = sql.fetch_rows(statement, params)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        directly = cursor.fetchall()
+
+    assert [q["sql"] for q in queries if "artfeed_read_" in q["sql"]]
+    assert through_function == directly
+    assert len(directly) == 4
+
+
+def mode() -> str:
+    return sql.fetch_rows("SELECT current_setting('plan_cache_mode')", [])[0][0]
+
+
+def test_a_function_prepares_nothing_by_name_and_sets_its_plan_mode_for_itself(
+    behind_a_pooler, user
+):
+    ArtworkFactory.create_batch(3)
+    with transaction.atomic():  # one server connection, even through the pooler
+        before = mode()
+        for _ in range(3):
+            sql.fetch_rows(*feed_statement(user))
+        prepared = sql.fetch_rows("SELECT count(*) FROM pg_prepared_statements", [])
+        after = mode()
+    assert prepared == [(0,)]
+    assert after == before
+
+
+def test_a_read_whose_function_is_missing_runs_as_itself(behind_a_pooler, user):
+    ArtworkFactory()
+    statement, params = feed_statement(user)
+    sql.drop_kept_reads(connection)
+    sql.look_again()
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = sql.fetch_rows(statement, params)
+
+    assert len(rows) == 1
+    assert not [q for q in queries if "artfeed_read_" in q["sql"] and "to_regproc" not in q["sql"]]
+
+
+def test_migrate_under_a_pooler_writes_the_feeds_reads(settings, role_defaults_restored):
+    settings.DATABASE_POOLER = "transaction"
+
+    write_role_defaults(apps.get_app_config("artfeed"))
+
+    for statement in sql.KEPT_READS[0]():
+        assert sql.fetch_rows(
+            "SELECT to_regproc(%s) IS NOT NULL", [sql.function_name(statement)]
+        ) == [(True,)]
