@@ -106,13 +106,17 @@ of alternating rounds.
   the next instead of started and joined (`artfeed/web/threads.py`), which made every
   view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
   Against a trivial view that loads the session and the user too, as every display
-  request does, `/display/next/` is at 0.58 of its rate on one worker with prepared
-  statements and 0.53 on two in the latest topologies run below (0.59 and 0.49 in the
+  request does, `/display/next/` is at 0.55 of its rate on one worker with prepared
+  statements and 0.48 on two in the latest topologies run below (0.58 and 0.53 in the
   one before; two workers on two cores share them with PostgreSQL and the load
-  generator), and 0.25–0.45 with nothing prepared (directly, or behind PgBouncer 1.18),
-  where the feed's statement is planned on every frame, 2.3 ms against 0.6 ms prepared
-  (`docs/scaling.md`, "Screens per worker", and the topologies below); against one that
-  touches no database, 0.12–0.22. The feed's read and the write as
+  generator). Behind PgBouncer 1.18 in transaction mode, where nothing may be prepared,
+  the feed's two reads now keep their plans in PL/pgSQL functions that `migrate` writes
+  (`artfeed/sql.py`): 0.54 on one worker, against 0.37–0.39 with every statement
+  planned each time (the feed's read in process: 0.75 ms through its function, 1.7 ms
+  planned, 0.45 ms prepared); 0.28 on two workers in that run, whose signed-in
+  trivial view ran faster through the pooler than directly (`docs/scaling.md`, "Screens
+  per worker", and the topologies below). Against a view that touches no database,
+  0.13–0.19. The feed's read and the write as
   one statement were tried and measured no faster (`docs/scaling.md`). The session now
   loads with one prepared statement (`artfeed/web/sessions.py`): side by side the
   signed-in trivial view gained 23 % and `/display/next/` 17 %, so the ratio between

@@ -44,14 +44,16 @@ class Topology:
     pooled: bool  # through PgBouncer
     prepares: bool
     workers: int
+    functions: bool = False  # the feed's reads kept in functions (artfeed.sql)
 
 
 TOPOLOGIES = (
     Topology("PostgreSQL directly, prepared statements", pooled=False, prepares=True, workers=1),
     Topology("PostgreSQL directly, nothing prepared", pooled=False, prepares=False, workers=1),
     Topology("PgBouncer (transaction), nothing prepared", pooled=True, prepares=False, workers=1),
+    Topology("PgBouncer (transaction), the feed's reads in functions", True, False, 1, True),
     Topology("PostgreSQL directly, prepared statements", pooled=False, prepares=True, workers=2),
-    Topology("PgBouncer (transaction), nothing prepared", pooled=True, prepares=False, workers=2),
+    Topology("PgBouncer (transaction), the feed's reads in functions", True, False, 2, True),
 )
 
 
@@ -141,31 +143,61 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _prepares(loaded) -> list[list[str]]:
-    """The feed's read on one connection, prepared (the default) and planned each time
-    (what ``DATABASE_POOLER=transaction`` does), taken in turn."""
+    """The feed's read on one connection, prepared (the default), planned each time
+    (what ``DATABASE_POOLER=transaction`` did) and through its function (what it does
+    once ``migrate`` kept the read in the database), taken in turn."""
     from django.conf import settings
+    from django.db import connection
 
+    from artfeed import sql
     from bench.rows.feed import _feed_read
     from bench.timing import medians
 
-    rows = [["user", "prepared, ms", "planned each time, ms", "cost of planning"]]
-    for role in ("new", "typical", "heavy"):
-        read = _feed_read(loaded.users[role], timedelta(0))
-
-        def unprepared(read=read):
+    def pooled(read, functions: bool):
+        def run():
             settings.DATABASE_POOLER = "transaction"
+            kept = list(sql.KEPT_READS)
+            if not functions:
+                sql.KEPT_READS.clear()
+            sql.look_again()
             try:
                 return read()
             finally:
                 settings.DATABASE_POOLER = "none"
+                sql.KEPT_READS[:] = kept
+                sql.look_again()
 
-        took = medians({"prepared": read, "unprepared": unprepared}, repeats=41)
+        return run
+
+    sql.write_kept_reads(connection)
+    rows = [
+        [
+            "user",
+            "prepared, ms",
+            "planned each time, ms",
+            "through its function, ms",
+            "cost of planning",
+            "function ÷ prepared",
+        ]
+    ]
+    for role in ("new", "typical", "heavy"):
+        read = _feed_read(loaded.users[role], timedelta(0))
+        took = medians(
+            {
+                "prepared": read,
+                "unprepared": pooled(read, functions=False),
+                "function": pooled(read, functions=True),
+            },
+            repeats=41,
+        )
         rows.append(
             [
                 role,
                 f"{took['prepared'] * 1000:.3f}",
                 f"{took['unprepared'] * 1000:.3f}",
+                f"{took['function'] * 1000:.3f}",
                 f"{took['unprepared'] / took['prepared']:.2f}×",
+                f"{took['function'] / took['prepared']:.2f}×",
             ]
         )
     return rows
@@ -173,7 +205,9 @@ def _prepares(loaded) -> list[list[str]]:
 
 def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> str:
     from django.contrib.auth import get_user_model
+    from django.db import connection
 
+    from artfeed import sql
     from bench.data import artwork_id
     from bench.load import request_bytes, run_load
     from bench.server import ServerProcess
@@ -206,6 +240,11 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
         ]
     ]
     for topology in TOPOLOGIES:
+        # As ``migrate`` leaves the database behind a pooler, or as it was before.
+        if topology.functions:
+            sql.write_kept_reads(connection)
+        else:
+            sql.drop_kept_reads(connection)
         env = {"DATABASE_POOLER": "none" if topology.prepares else "transaction"}
         if not topology.prepares:
             env["DATABASE_DIRECT_URL"] = urlunsplit(direct._replace(path=""))
@@ -319,11 +358,15 @@ Measured by `python -m bench.topologies --pooler-url postgres://postgres@127.0.0
 set, production settings (DEBUG off), {CONCURRENCY_PER_WORKER} keep-alive connections per
 worker, median of {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests; the load generator and
 the database share the machine's cores with the server, so two workers cannot double
-anything here. "Nothing prepared" is `DATABASE_POOLER=transaction`: the feed's
-statements run unnamed and are planned each time.
+anything here. "Nothing prepared" is `DATABASE_POOLER=transaction` as it was before
+the feed's reads were kept in the database: its statements run unnamed and are
+planned each time. "The feed's reads in functions" is `DATABASE_POOLER=transaction`
+after `migrate` under it: those two reads run through PL/pgSQL functions, whose plans
+each server connection caches (`artfeed/sql.py`, `keep_in_database`); everything else
+is still planned each time.
 
 The feed's read (`bench.rows.feed`'s "feed read") in-process on one connection, median
-of 41 calls each, prepared and not taken in turn:
+of 41 calls each, prepared, planned each time and through its function, taken in turn:
 
 {_table(prepares)}
 
