@@ -7,7 +7,8 @@ reads it whatever pools it: the role's default in this database
 (``ALTER ROLE … IN DATABASE … SET``), by ``migrate``, which each release runs. It holds
 for server connections opened from then on (a pooler's older ones keep the previous
 value until it recycles them: PgBouncer's ``RECONNECT``, or ``server_lifetime``).
-``migrate`` also writes the feed's reads as functions there (``artfeed.sql``).
+Every ``migrate`` on PostgreSQL also writes the feed's reads as functions there
+(``artfeed.sql``), whatever the pooler setting.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ def write_role_defaults(sender: Any, using: str = "default", **kwargs: Any) -> N
         for name, value in role_defaults().items():
             # Identifiers cannot be parameters; the value is a number we made.
             cursor.execute(f"ALTER ROLE CURRENT_USER IN DATABASE {database} SET {name} = {value}")
-    # Nothing is prepared behind the pooler: the feed's reads keep their plans in
-    # functions instead (artfeed.sql.keep_in_database).
-    write_kept_reads(connection)
+
+
+@receiver(post_migrate, dispatch_uid="artfeed.pooler.write_kept_reads")
+def keep_reads(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Nothing is prepared behind a pooler: the feed's reads keep their plans in
+    functions instead (``artfeed.sql.keep_in_database``). Written by every ``migrate``
+    on PostgreSQL, whatever the pooler setting: a long migration may run directly."""
+    connection = connections[using]
+    if sender.name == "artfeed" and connection.vendor == "postgresql":
+        write_kept_reads(connection)

@@ -15,8 +15,9 @@ The feed's reads, the hottest and dearest to plan, are kept in the database inst
 server connection caches as it would a prepared statement's, whoever it serves. In
 process the feed's read took 1.7 ms planned each time, 0.75 ms through its function and
 0.45 ms prepared (docs/benchmarks.md, "Topologies"). A function is named after its
-statement's text, so a release never runs another's; a process that finds none runs
-the statement itself and looks again a minute later.
+statement's text, so a release never runs another's; a process that finds none, or one
+that no longer fits what the statement returns, runs the statement itself and looks
+again a minute later.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DataError, ProgrammingError, connection, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
 
@@ -68,7 +69,26 @@ def fetch_rows(statement: str, params: Sequence[Any]) -> list[tuple]:
     """Run a statement that returns rows (a SELECT, or a write with RETURNING)."""
     function = _kept_function(statement)
     if function is not None:
-        statement = f"SELECT * FROM {function}({', '.join(['%s'] * len(params))})"
+        try:
+            return _fetch(f"SELECT * FROM {function}({', '.join(['%s'] * len(params))})", params)
+        except (ProgrammingError, DataError) as error:
+            # Dropped since it was found, or written before a column's type changed:
+            # the statement itself still answers, outside a transaction it would abort.
+            if connection.in_atomic_block or not _stale(error):
+                raise
+            _found[function] = (False, time.monotonic())
+    return _fetch(statement, params)
+
+
+def _stale(error: Exception) -> bool:
+    """Whether ``error`` says a kept function no longer fits: gone, or its columns'
+    types changed since it was written."""
+    from psycopg import errors
+
+    return isinstance(error.__cause__, (errors.UndefinedFunction, errors.DatatypeMismatch))
+
+
+def _fetch(statement: str, params: Sequence[Any]) -> list[tuple]:
     with _cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
@@ -132,64 +152,73 @@ def _kept_function(statement: str) -> str | None:
 
 
 def write_kept_reads(database_connection: Any) -> list[str]:
-    """Write every kept read as a function on ``database_connection`` (PostgreSQL), and
-    return their names. Run by ``migrate`` behind a pooler (``artfeed.pooler``).
+    """Write every kept read as a function on ``database_connection`` (PostgreSQL) where
+    it is missing or out of date, and return their names. Run by every ``migrate``
+    (``artfeed.pooler``), whatever the pooler setting: a migration may run directly.
 
     Each is ``RETURN QUERY`` of the statement itself, its placeholders the function's
     arguments, whose types, and those of the columns it returns, PostgreSQL infers from
     the statement (as it would preparing it). Its plan is generic and cached for the
     server connection, as the prepared statement's is without a pooler (the statement's
-    LIMIT is written into it, so the generic plan is the custom one)."""
-    database_connection.ensure_connection()
-    raw = database_connection.connection
+    LIMIT is written into it, so the generic plan is the custom one). A function whose
+    types still hold is left as it is, its server connections' plans with it."""
     names = []
-    for statements in KEPT_READS:
-        for statement in statements():
-            name = function_name(statement)
-            body = _numbered(statement)
-            # One transaction: behind the pooler, one server connection for all of it,
-            # and callers see the old function or the new one. Dropped first: a column
-            # whose type changed (the text, and so the name, did not) changes what the
-            # function returns, which CREATE OR REPLACE cannot.
-            with raw.transaction():
-                arguments, columns = _described(raw, name, body)
-                raw.execute(f"DROP FUNCTION IF EXISTS {name}")
-                raw.execute(
+    for statement in {s: None for kept in KEPT_READS for s in kept()}:
+        name = function_name(statement)
+        body = _numbered(statement)
+        # One transaction: behind the pooler, one server connection for all of it, and
+        # callers see the old function or the new one. Dropped first: a column whose
+        # type changed (the text, and so the name, did not) changes what the function
+        # returns, which CREATE OR REPLACE cannot.
+        atomic = transaction.atomic(using=database_connection.alias)
+        with atomic, database_connection.cursor() as cursor:
+            cursor.execute("SELECT obj_description(to_regproc(%s), 'pg_proc')", [name])
+            written = cursor.fetchone()[0]
+            arguments, columns = _described(database_connection, cursor, body)
+            signature = f"({', '.join(arguments)}) -> ({', '.join(columns)})"
+            if written != signature:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}")
+                cursor.execute(
                     f"""CREATE FUNCTION {name}({", ".join(arguments)})
                     RETURNS TABLE ({", ".join(columns)}) LANGUAGE plpgsql STABLE
                     SET plan_cache_mode = force_generic_plan AS $artfeed$
                     #variable_conflict use_column
                     BEGIN RETURN QUERY {body}; END $artfeed$"""
                 )
-            names.append(name)
+                quoted = signature.replace("'", "''")
+                cursor.execute(f"COMMENT ON FUNCTION {name} IS '{quoted}'")
+        names.append(name)
     return names
 
 
 def _numbered(statement: str) -> str:
     """``statement`` with its placeholders numbered, as a function's arguments."""
+    if statement.count("%") != statement.count("%s"):
+        raise ValueError("A kept read holds a % that is no placeholder.")
     numbers = iter(range(1, 10_000))
     return re.sub("%s", lambda _: f"${next(numbers)}", statement)
 
 
-def _described(raw: Any, name: str, body: str) -> tuple[list[str], list[str]]:
+def _described(database_connection: Any, cursor: Any, body: str) -> tuple[list[str], list[str]]:
     """The types of ``body``'s parameters and its columns (``"name" type``), as
-    PostgreSQL infers them preparing it."""
+    PostgreSQL infers them preparing it (unnamed, in the open transaction)."""
     from psycopg import errors, pq
 
-    prepared = raw.pgconn.prepare(name.encode(), body.encode())
-    if prepared.status != pq.ExecStatus.COMMAND_OK:
-        raise errors.ProgrammingError(prepared.error_message.decode(errors="replace"))
-    try:
-        described = raw.pgconn.describe_prepared(name.encode())
-    finally:
-        raw.execute(f"DEALLOCATE {name}")
-
-    def type_of(oid: int) -> str:
-        return raw.execute("SELECT %s::regtype::text", [oid]).fetchone()[0]
-
-    arguments = [type_of(described.param_type(i)) for i in range(described.nparams)]
+    pgconn = database_connection.connection.pgconn
+    for result in (pgconn.prepare(b"", body.encode()), described := pgconn.describe_prepared(b"")):
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            raise errors.ProgrammingError(result.error_message.decode(errors="replace"))
+    oids = [described.param_type(i) for i in range(described.nparams)]
+    oids += [described.ftype(i) for i in range(described.nfields)]
+    cursor.execute(
+        "SELECT format_type(t.oid, NULL) FROM unnest(%s::oid[]) WITH ORDINALITY AS t(oid, n)"
+        " ORDER BY t.n",
+        [oids],
+    )
+    types = [row[0] for row in cursor.fetchall()]
+    arguments = types[: described.nparams]
     columns = [
-        f'"{described.fname(i).decode()}" {type_of(described.ftype(i))}'
+        f'"{described.fname(i).decode()}" {types[described.nparams + i]}'
         for i in range(described.nfields)
     ]
     return arguments, columns

@@ -361,7 +361,7 @@ the database share the machine's cores with the server, so two workers cannot do
 anything here. "Nothing prepared" is `DATABASE_POOLER=transaction` as it was before
 the feed's reads were kept in the database: its statements run unnamed and are
 planned each time. "The feed's reads in functions" is `DATABASE_POOLER=transaction`
-after `migrate` under it: those two reads run through PL/pgSQL functions, whose plans
+after `migrate` wrote them: those two reads run through PL/pgSQL functions, whose plans
 each server connection caches (`artfeed/sql.py`, `keep_in_database`); everything else
 is still planned each time.
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from artfeed import sql
-from artfeed.pooler import write_role_defaults
+from artfeed.pooler import keep_reads, write_role_defaults
 from display.feed import SPARE
 from display.lanes import fresh_and_unseen_statement
 from tests.factories import ArtworkFactory
@@ -151,12 +151,54 @@ def test_a_read_whose_function_is_missing_runs_as_itself(behind_a_pooler, user):
     assert not [q for q in queries if "artfeed_read_" in q["sql"] and "to_regproc" not in q["sql"]]
 
 
-def test_migrate_under_a_pooler_writes_the_feeds_reads(settings, role_defaults_restored):
-    settings.DATABASE_POOLER = "transaction"
+def kept_names() -> list[str]:
+    return [sql.function_name(s) for kept in sql.KEPT_READS for s in kept()]
 
-    write_role_defaults(apps.get_app_config("artfeed"))
 
-    for statement in sql.KEPT_READS[0]():
-        assert sql.fetch_rows(
-            "SELECT to_regproc(%s) IS NOT NULL", [sql.function_name(statement)]
-        ) == [(True,)]
+def kept_functions_found() -> list[bool]:
+    return [sql.fetch_rows("SELECT to_regproc(%s) IS NOT NULL", [n])[0][0] for n in kept_names()]
+
+
+@pytest.mark.parametrize("pooler", ["none", "transaction"])
+def test_migrate_writes_the_feeds_reads_whatever_the_pooler_setting(settings, pooler):
+    settings.DATABASE_POOLER = pooler
+    sql.drop_kept_reads(connection)
+    assert kept_functions_found() == [False, False]
+
+    keep_reads(apps.get_app_config("artfeed"))
+
+    assert kept_functions_found() == [True, True]
+
+
+def function_oids() -> list[int]:
+    return [sql.fetch_rows("SELECT to_regproc(%s)::oid::int", [n])[0][0] for n in kept_names()]
+
+
+def test_a_function_that_still_fits_is_left_as_it_is(behind_a_pooler):
+    before = function_oids()
+
+    sql.write_kept_reads(connection)
+
+    assert function_oids() == before
+
+
+def test_a_function_that_no_longer_fits_is_written_anew_and_meanwhile_skipped(
+    behind_a_pooler, user
+):
+    """A column's type changed: the statement's text, and so the function's name, did
+    not, but what it returns did."""
+    ArtworkFactory()
+    statement, params = feed_statement(user)
+    assert len(sql.fetch_rows(statement, params)) == 1  # through the function, found
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE artfeed_artwork ALTER COLUMN title TYPE text")
+    try:
+        assert len(sql.fetch_rows(statement, params)) == 1  # the statement itself
+        sql.write_kept_reads(connection)
+        sql.look_again()
+        with CaptureQueriesContext(connection) as queries:
+            assert len(sql.fetch_rows(statement, params)) == 1
+        assert [q for q in queries if "FROM artfeed_read_" in q["sql"]]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE artfeed_artwork ALTER COLUMN title TYPE varchar(200)")
