@@ -4,6 +4,7 @@ session starts with, whoever pools it. PostgreSQL only."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import psycopg
@@ -202,3 +203,22 @@ def test_a_function_that_no_longer_fits_is_written_anew_and_meanwhile_skipped(
     finally:
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE artfeed_artwork ALTER COLUMN title TYPE varchar(200)")
+
+
+def calls_through_a_function(statement: str, params: list) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        sql.fetch_rows(statement, params)
+    return any("FROM artfeed_read_" in q["sql"] for q in queries)
+
+
+def test_a_missing_function_is_looked_for_again_a_minute_later(behind_a_pooler, user, monkeypatch):
+    statement, params = feed_statement(user)
+    sql.drop_kept_reads(connection)
+    sql.look_again()
+    assert not calls_through_a_function(statement, params)
+    sql.write_kept_reads(connection)  # the release's migrate ran meanwhile
+
+    assert not calls_through_a_function(statement, params)
+    later = time.monotonic() + 61
+    monkeypatch.setattr(sql.time, "monotonic", lambda: later)
+    assert calls_through_a_function(statement, params)
