@@ -112,9 +112,8 @@ def look_again() -> None:
 def drop_kept_reads(database_connection: Any) -> None:
     """Drop every kept read's function (``write_kept_reads`` writes them again)."""
     with database_connection.cursor() as cursor:
-        for statements in KEPT_READS:
-            for statement in statements():
-                cursor.execute(f"DROP FUNCTION IF EXISTS {function_name(statement)}")
+        for statement in kept_statements():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function_name(statement)}")
 
 
 def keep_in_database(statements: Callable[[], Iterable[str]]) -> None:
@@ -130,20 +129,22 @@ def function_name(statement: str) -> str:
     return "artfeed_read_" + hashlib.sha256(statement.encode()).hexdigest()[:24]
 
 
-def _kept(statement: str) -> bool:
-    return any(statement in statements() for statements in KEPT_READS)
+def kept_statements() -> list[str]:
+    """Every kept read's statement, once each."""
+    return list(dict.fromkeys(s for statements in KEPT_READS for s in statements()))
 
 
 def _kept_function(statement: str) -> str | None:
     """The function to run ``statement`` through, if it is kept and found, else None."""
-    if connection.vendor != "postgresql" or settings.DATABASE_POOLER != "transaction":
+    if (
+        connection.vendor != "postgresql"
+        or settings.DATABASE_POOLER != "transaction"
+        or statement not in kept_statements()
+    ):
         return None
     name = function_name(statement)
     found, looked = _found.get(name, (False, float("-inf")))
     if not found and time.monotonic() - looked > _LOOK_AGAIN_SECONDS:
-        if not _kept(statement):
-            _found[name] = (False, float("inf"))  # never kept: never looked for
-            return None
         with _cursor() as cursor:
             cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [name])
             found = cursor.fetchone()[0]
@@ -163,7 +164,7 @@ def write_kept_reads(database_connection: Any) -> list[str]:
     LIMIT is written into it, so the generic plan is the custom one). A function whose
     types still hold is left as it is, its server connections' plans with it."""
     names = []
-    for statement in {s: None for kept in KEPT_READS for s in kept()}:
+    for statement in kept_statements():
         name = function_name(statement)
         body = _numbered(statement)
         # One transaction: behind the pooler, one server connection for all of it, and

@@ -153,7 +153,7 @@ def test_a_read_whose_function_is_missing_runs_as_itself(behind_a_pooler, user):
 
 
 def kept_names() -> list[str]:
-    return [sql.function_name(s) for kept in sql.KEPT_READS for s in kept()]
+    return [sql.function_name(s) for s in sql.kept_statements()]
 
 
 def kept_functions_found() -> list[bool]:
