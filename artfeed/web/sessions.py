@@ -10,6 +10,8 @@ a renewal, a logout) stay Django's.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -18,15 +20,18 @@ from django.utils import timezone
 from artfeed.sql import columns, fetch_rows, from_rows
 
 
+@cache
+def _read() -> str:
+    return (
+        f"SELECT {columns(Session, 's')} FROM {Session._meta.db_table} s "  # noqa: S608
+        "WHERE s.session_key = %s AND s.expire_date > %s"
+    )
+
+
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Session | None:
-        table = Session._meta.db_table
         now = Session._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
-        rows = fetch_rows(
-            f"SELECT {columns(Session, 's')} FROM {table} s "  # noqa: S608 - model metadata
-            "WHERE s.session_key = %s AND s.expire_date > %s",
-            [self.session_key, now],
-        )
+        rows = fetch_rows(_read(), [self.session_key, now])
         if not rows:
             self._session_key = None  # as Django's: the key is unknown, a new one is made
             return None
