@@ -103,23 +103,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _batches(host, count: int) -> list[bytes]:
     """``count`` batches of 200 distinct ids, newest first, from a user with none yet."""
-    import json
-
     from django.contrib.auth import get_user_model
 
-    from bench.data import artwork_id
-    from bench.load import request_bytes
+    from bench.rows.ingest import batch_ids, batch_request
     from bench.sessions import signed_in_headers
 
     User = get_user_model()
     user = User.objects.create(username=f"side-by-side-{User.objects.count()}", password="!")
-    headers = {**signed_in_headers(user, csrf=True), "Content-Type": "application/json"}
-    return [
-        request_bytes("POST", "/api/impressions/", host=host.authority, headers=headers,
-                      body=json.dumps({"artwork_ids": [str(artwork_id(b * 200 + k + 1))
-                                                       for k in range(200)]}).encode())
-        for b in range(count)
-    ]  # fmt: skip
+    headers = signed_in_headers(user, csrf=True)
+    return [batch_request(host.authority, headers, ids) for ids in batch_ids(count)]
 
 
 if __name__ == "__main__":

@@ -29,9 +29,24 @@ ON CONFLICT (user_id, artwork_id) DO UPDATE SET viewed_at = excluded.viewed_at
 """  # noqa: S608 - the table name comes from model metadata
 
 
-def _batches(context: Context) -> list[list]:
-    count = min(context.size.ingest_batches, context.size.artworks // BATCH)
+def batch_ids(count: int) -> list[list]:
+    """``count`` batches of ``BATCH`` distinct artwork ids, newest first."""
     return [[artwork_id(b * BATCH + k + 1) for k in range(BATCH)] for b in range(count)]
+
+
+def batch_request(authority: str, headers: dict[str, str], ids: list) -> bytes:
+    """``POST /api/impressions/`` of ``ids`` as JSON, as the recorder sends a batch."""
+    return request_bytes(
+        "POST",
+        "/api/impressions/",
+        host=authority,
+        headers={**headers, "Content-Type": "application/json"},
+        body=json.dumps({"artwork_ids": [str(x) for x in ids]}).encode(),
+    )
+
+
+def _batches(context: Context) -> list[list]:
+    return batch_ids(min(context.size.ingest_batches, context.size.artworks // BATCH))
 
 
 def _raw(user_id: int, batches: list[list]) -> float:
@@ -44,14 +59,7 @@ def _raw(user_id: int, batches: list[list]) -> float:
 
 def _endpoint(server: Server, headers: dict[str, str], batches: list[list]) -> float:
     def make(i: int) -> bytes:
-        body = json.dumps({"artwork_ids": [str(x) for x in batches[i]]}).encode()
-        return request_bytes(
-            "POST",
-            "/api/impressions/",
-            host=server.authority,
-            headers={**headers, "Content-Type": "application/json"},
-            body=body,
-        )
+        return batch_request(server.authority, headers, batches[i])
 
     result = run_load(server.host, server.port, make, total=len(batches), concurrency=1)
     if set(result.statuses) != {200}:
