@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -92,12 +92,12 @@ def _check(host: str) -> None:
 
 
 async def _run(
-    host: str, port: int, make: Callable[[int], bytes], total: int, concurrency: int
+    host: str, ports: Sequence[int], make: Callable[[int], bytes], total: int, concurrency: int
 ) -> LoadResult:
     next_index = iter(range(total))
     statuses: Counter = Counter()
 
-    async def worker() -> None:
+    async def worker(port: int) -> None:
         reader, writer = await asyncio.open_connection(host, port)
         try:
             for index in next_index:
@@ -111,14 +111,21 @@ async def _run(
             writer.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(ports[n % len(ports)]) for n in range(concurrency)))
     return LoadResult(total, time.perf_counter() - started, statuses)
 
 
 def run_load(
-    host: str, port: int, make: Callable[[int], bytes], *, total: int, concurrency: int
+    host: str,
+    port: int | Sequence[int],
+    make: Callable[[int], bytes],
+    *,
+    total: int,
+    concurrency: int,
 ) -> LoadResult:
     """Send ``total`` requests (``make(i)`` builds the i-th) over ``concurrency`` kept-alive
-    connections and time them all."""
+    connections and time them all. Given several ports (one server process each), the
+    connections are spread over them in turn."""
     _check(host)
-    return asyncio.run(_run(host, port, make, total, concurrency))
+    ports = [port] if isinstance(port, int) else list(port)
+    return asyncio.run(_run(host, ports, make, total, concurrency))

@@ -106,17 +106,21 @@ of alternating rounds.
   the next instead of started and joined (`artfeed/web/threads.py`), which made every
   view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
   Against a trivial view that loads the session and the user too, as every display
-  request does, `/display/next/` is at 0.55 of its rate on one worker with prepared
-  statements and 0.48 on two in the latest topologies run below (0.58 and 0.53 in the
-  one before; two workers on two cores share them with PostgreSQL and the load
-  generator). Behind PgBouncer 1.18 in transaction mode, where nothing may be prepared,
-  the feed's two reads now keep their plans in PL/pgSQL functions that `migrate` writes
-  (`artfeed/sql.py`): 0.54 on one worker, against 0.37–0.39 with every statement
-  planned each time (the feed's read in process: 0.75 ms through its function, 1.7 ms
-  planned, 0.45 ms prepared); 0.28 on two workers in that run, whose signed-in
-  trivial view ran faster through the pooler than directly (`docs/scaling.md`, "Screens
-  per worker", and the topologies below). Against a view that touches no database,
-  0.13–0.19. The feed's read and the write as
+  request does, `/display/next/` is at 0.52 of its rate on one worker with prepared
+  statements in the latest topologies run below (0.55–0.56 in the runs before), and at
+  0.42 on two. That run is the first whose two workers really shared the load: they are
+  now two server processes with the load generator's connections spread over them.
+  uvicorn's own workers share one socket, and in four of six rounds of a check all
+  eight kept-alive connections went to one of them, so the earlier two-worker figures
+  (0.28–0.58) were chance. With both cores busy, a frame's database work (four
+  statements, 1.6–1.8 ms of PgBouncer's database time, against the signed-in view's two
+  short reads) counts as much as its Python. Behind PgBouncer 1.18 in transaction
+  mode, where nothing may be prepared, the feed's two reads keep their plans in
+  PL/pgSQL functions that `migrate` writes (`artfeed/sql.py`): 0.53 on one worker,
+  against 0.45 with every statement planned each time (the feed's read in process:
+  0.49–0.51 ms through its function, 1.6 ms planned, 0.36 ms prepared); 0.41 on two
+  (`docs/scaling.md`, "Screens per worker", and the topologies below). Against a view
+  that touches no database, 0.12–0.19. The feed's read and the write as
   one statement were tried and measured no faster (`docs/scaling.md`). The session now
   loads with one prepared statement (`artfeed/web/sessions.py`): side by side the
   signed-in trivial view gained 23 % and `/display/next/` 17 %, so the ratio between

@@ -33,7 +33,7 @@ from bench import database, sizes
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- bench.topologies: begin -->", "<!-- bench.topologies: end -->"
 CONCURRENCY_PER_WORKER = 4
-ROUNDS = 3
+ROUNDS = 5
 REQUESTS_PER_ROUND = 600
 BATCHES = 40
 
@@ -233,6 +233,7 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
     costs = [
         [
             "request (through PgBouncer, one worker)",
+            "the feed's reads",
             "statements",
             "transactions",
             "bytes app → database",
@@ -249,13 +250,23 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
         env = {"DATABASE_POOLER": "none" if topology.prepares else "transaction"}
         if not topology.prepares:
             env["DATABASE_DIRECT_URL"] = urlunsplit(direct._replace(path=""))
-        server = ServerProcess(
-            pooled_url if topology.pooled else url,
-            settings_module="bench.settings",
-            env=env,
-            workers=topology.workers,
-        )
-        server.start()
+        # Two workers are two server processes, each on its port, the load generator's
+        # connections spread over them evenly: uvicorn's own workers share one socket,
+        # and which of them accepts each kept-alive connection is left to chance (the
+        # whole load on one worker in four of six rounds of a check, half on each in the
+        # others).
+        servers = [
+            ServerProcess(
+                pooled_url if topology.pooled else url,
+                settings_module="bench.settings",
+                env=env,
+            )
+            for _ in range(topology.workers)
+        ]
+        for server in servers:
+            server.start()
+        ports = [server.server.port for server in servers]
+        server = servers[0]
         try:
             host = server.server.authority
             trivial = request_bytes("GET", "/bench/trivial/", host=host, headers=logins[0])
@@ -274,39 +285,52 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
             ]
             concurrency = CONCURRENCY_PER_WORKER * topology.workers
             measured: dict[str, list[float]] = {"trivial": [], "signed-in": [], "next": []}
-            for _ in range(ROUNDS):
+            # A first round unmeasured: each worker's pool opens its connections and each
+            # connection prepares its statements (or plans its functions) once.
+            for counted in [False] + [True] * ROUNDS:
                 for name, make in (
                     ("trivial", lambda i, t=trivial: t),
                     ("signed-in", lambda i, s=signed_in: s[i % len(s)]),
                     ("next", lambda i, f=frames: f[i % len(f)]),
                 ):
                     result = run_load(
-                        server.server.host, server.server.port, make,
+                        server.server.host, ports, make,
                         total=REQUESTS_PER_ROUND, concurrency=concurrency,
                     )  # fmt: skip
                     if set(result.statuses) - {200, 204}:
                         raise RuntimeError(f"{topology.name}: {dict(result.statuses)}")
-                    measured[name].append(result.per_second)
-            trivial_rps = statistics.median(measured["trivial"])
-            signed_in_rps = statistics.median(measured["signed-in"])
-            next_rps = statistics.median(measured["next"])
-            rates.append(
-                [
-                    topology.name,
-                    str(topology.workers),
-                    f"{trivial_rps:,.0f}",
-                    f"{signed_in_rps:,.0f}",
-                    f"{next_rps:,.0f}",
-                    f"{next_rps / trivial_rps:.2f}",
-                    f"{next_rps / signed_in_rps:.2f}",
-                ]
-            )
+                    if counted:
+                        measured[name].append(result.per_second)
+            rates.append([topology.name, str(topology.workers), *_rates(measured)])
             print(rates[-1], flush=True)
             if topology.pooled and topology.workers == 1:
-                costs += _costs(server, stats, frames, logins, artwork_id, request_bytes, run_load)
+                reads = "in functions" if topology.functions else "planned each time"
+                costs += [
+                    [row[0], reads, *row[1:]]
+                    for row in _costs(
+                        server, stats, frames, logins, artwork_id, request_bytes, run_load
+                    )
+                ]
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
     return _render(prepares, rates, costs)
+
+
+def _rates(measured: dict[str, list[float]]) -> list[str]:
+    """Each kind's median rate, and the frame's ratios to the trivial views: the median of
+    the rounds' own ratios (each round runs the three kinds back to back), which a burst
+    of other work on this shared machine, landing in one kind of one round, moves least."""
+
+    def ratio(other: str) -> float:
+        pairs = zip(measured["next"], measured[other], strict=True)
+        return statistics.median(n / o for n, o in pairs)
+
+    return [
+        *(f"{statistics.median(measured[name]):,.0f}" for name in ("trivial", "signed-in", "next")),
+        f"{ratio('trivial'):.2f}",
+        f"{ratio('signed-in'):.2f}",
+    ]
 
 
 def _costs(server, stats, frames, logins, artwork_id, request_bytes, run_load) -> list[list[str]]:
@@ -357,14 +381,16 @@ def _render(prepares: list[list[str]], rates: list[list[str]], costs: list[list[
 Measured by `python -m bench.topologies --pooler-url postgres://postgres@127.0.0.1:6433`
 (PgBouncer 1.18 in transaction mode in front of the same PostgreSQL) on the small data
 set, production settings (DEBUG off), {CONCURRENCY_PER_WORKER} keep-alive connections per
-worker, median of {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests; the load generator and
-the database share the machine's cores with the server, so two workers cannot double
-anything here. "Nothing prepared" is `DATABASE_POOLER=transaction` as it was before
-the feed's reads were kept in the database: its statements run unnamed and are
-planned each time. "The feed's reads in functions" is `DATABASE_POOLER=transaction`
-after `migrate` wrote them: those two reads run through PL/pgSQL functions, whose plans
-each server connection caches (`artfeed/sql.py`, `keep_in_database`); everything else
-is still planned each time.
+worker, one round unmeasured and then {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests of each
+kind, back to back; the rates are each kind's median, the ratios the median of the rounds'
+own ratios. The load generator and the database share the machine's two cores with the
+server, so two workers cannot double anything here: with two, the database's share of a
+request's work counts as much as Python's. "Nothing prepared" is
+`DATABASE_POOLER=transaction` as it was before the feed's reads were kept in the
+database: its statements run unnamed and are planned each time. "The feed's reads in
+functions" is `DATABASE_POOLER=transaction` after `migrate` wrote them: those two reads
+run through PL/pgSQL functions, whose plans each server connection caches
+(`artfeed/sql.py`, `keep_in_database`); everything else is still planned each time.
 
 The feed's read (`bench.rows.feed`'s "feed read") in-process on one connection, median
 of 41 calls each, prepared, planned each time and through its function, taken in turn:

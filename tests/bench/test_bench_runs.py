@@ -125,3 +125,16 @@ def test_the_whole_report_keeps_the_topologies_section_it_does_not_measure(tmp_p
     assert kept.startswith("# New report\n")
     assert "# Old report" not in kept
     assert f"{BEGIN}\nmeasured through the pooler\n{END}" in kept
+
+
+def test_the_topologies_judge_the_frame_on_each_round_s_own_ratio():
+    from bench.topologies import _rates
+
+    # The third round's frames ran beside a burst of other work: the rounds' own ratios
+    # are 0.5, 0.5, 0.1, 0.5, 0.5, and their median is what the report gives.
+    measured = {
+        "trivial": [1000.0] * 5,
+        "signed-in": [400.0, 300.0, 400.0, 500.0, 400.0],
+        "next": [200.0, 150.0, 40.0, 250.0, 200.0],
+    }
+    assert _rates(measured) == ["1,000", "400", "200", "0.20", "0.50"]
