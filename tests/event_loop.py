@@ -36,9 +36,12 @@ def run_async(main: Callable[[], Awaitable[T]]) -> T:
     return in_own_thread(lambda: asyncio.run(main()))
 
 
-def asgi_get(app, path: str, on_message: Callable[[dict], object]) -> None:
+def asgi_get(
+    app, path: str, on_message: Callable[[dict], object], *, root_path: str = ""
+) -> None:
     """Send the ASGI ``app`` one ``GET path`` from a client that stays connected, and hand
-    each message the app sends to ``on_message``, in order."""
+    each message the app sends to ``on_message``, in order (what ``on_message`` raises,
+    the app's ``send`` raises)."""
     bodies = [{"type": "http.request", "body": b"", "more_body": False}]
 
     async def receive() -> dict:
@@ -57,7 +60,7 @@ def asgi_get(app, path: str, on_message: Callable[[dict], object]) -> None:
         "method": "GET",
         "scheme": "http",
         "path": path,
-        "root_path": "",
+        "root_path": root_path,
         "query_string": b"",
         "headers": [(b"host", b"testserver")],
         "client": ("127.0.0.1", 40000),
