@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from artfeed.web.bodies import BadBody, TextList, read_body
-from impressions.services import canonical_id
+from impressions.services import canonical_id, canonical_ids
 
 # Bytes one id can take in the largest body we accept (a quoted UUID and a comma, with
 # room for form encoding), plus room for the token and the JSON wrapper.
@@ -30,14 +30,11 @@ def parse_artwork_ids(request: HttpRequest) -> list[str]:
     and 400 for anything malformed. (The body's size is checked before it is read, by
     ``api_view(max_body=max_body_bytes)``.)
     """
-    raw = read_body(request, FIELDS)["artwork_ids"]
-    ids: dict[str, None] = {}
-    for position, value in enumerate(raw):  # type: ignore[arg-type]
-        try:
-            ids[canonical_id(value)] = None
-        except ValueError as error:
-            message = f"artwork_ids[{position}] is not an artwork id: {value!r:.60}."
-            raise BadBody(message) from error
+    raw: list[str] = read_body(request, FIELDS)["artwork_ids"]  # type: ignore[assignment]
+    try:
+        ids = canonical_ids(raw)
+    except ValueError:
+        raise _first_not_an_id(raw) from None
     if not ids:
         raise BadBody("No artwork_ids given.")
     if len(ids) > settings.ARTFEED_BATCH_MAX:
@@ -45,4 +42,13 @@ def parse_artwork_ids(request: HttpRequest) -> list[str]:
             f"{len(ids)} distinct ids sent; at most {settings.ARTFEED_BATCH_MAX} a request.",
             status=413,
         )
-    return list(ids)
+    return ids
+
+
+def _first_not_an_id(values: list[str]) -> BadBody:
+    for position, value in enumerate(values):
+        try:
+            canonical_id(value)
+        except ValueError:
+            return BadBody(f"artwork_ids[{position}] is not an artwork id: {value!r:.60}.")
+    raise AssertionError("every value is an artwork id")

@@ -174,7 +174,11 @@ class TextList(Field):
         for position, item in enumerate(value):
             if not isinstance(item, str):
                 raise BadBody(f"{name}[{position}] must be text (got {_shown(item)}).")
-            checked_text(f"{name}[{position}]", item)
+        # One search over them all (a line end is allowed, so joining adds nothing it
+        # would refuse); item by item only to name the one refused.
+        if _UNPRINTABLE.search("\n".join(value)):
+            for position, item in enumerate(value):
+                checked_text(f"{name}[{position}]", item)
         return value
 
 

@@ -218,6 +218,10 @@ def test_an_oversized_body_is_refused_before_it_is_read(alice_client):
     assert response.status_code == 413
 
 
+ID_A = "0f8fad5b-d9cb-469f-a165-70867728950e"
+ID_B = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "message"),
     [
@@ -227,6 +231,17 @@ def test_an_oversized_body_is_refused_before_it_is_read(alice_client):
         ('{"artwork_ids": "abc"}', "application/json", "must be a list"),
         ('{"artwork_ids": [42]}', "application/json", "artwork_ids[0] must be text"),
         ('{"artwork_ids": ["nope"]}', "application/json", "artwork_ids[0] is not an artwork id"),
+        # Two ids in one item, which a batch read in one match must not take for two.
+        (
+            f'{{"artwork_ids": ["{ID_A}", "{ID_A},{ID_B}"]}}',
+            "application/json",
+            "artwork_ids[1] is not an artwork id",
+        ),
+        (
+            f'{{"artwork_ids": ["{ID_A}", "{ID_B}", "{ID_A}\\u0007"]}}',
+            "application/json",
+            "artwork_ids[2] must be plain text: it holds the control character U+0007",
+        ),
         ('{"artwork_ids": []}', "application/json", "No artwork_ids"),
         ("artwork_ids=zzz", "application/x-www-form-urlencoded", "not an artwork id"),
         ("artwork_ids=", "application/x-www-form-urlencoded", "No artwork_ids"),
