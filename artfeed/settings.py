@@ -59,8 +59,10 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # artfeed.web.middleware.SessionRenewalMiddleware), so a screen that stays on never logs out
 # while a device unplugged for longer than that must log in again.
 SESSION_COOKIE_AGE = int(read.duration("SESSION_COOKIE_AGE", timedelta(days=30)).total_seconds())
-# Django's database sessions, loaded with one prepared statement (artfeed/web/sessions.py).
+# Django's database sessions and its users, each loaded with one prepared statement
+# (artfeed/web/sessions.py).
 SESSION_ENGINE = "artfeed.web.sessions"
+AUTHENTICATION_BACKENDS = ["artfeed.web.sessions.UserBackend"]
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # kiosk browsers restart; the session must not end
 
 INSTALLED_APPS = [

@@ -335,7 +335,8 @@ def test_a_database_down_before_the_view_is_still_503_json(alice_client):
     art = ArtworkFactory()
     down = OperationalError("server closed the connection unexpectedly")
 
-    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=down):
+    # Every statement, the ORM's and the prepared ones (artfeed.sql), connects first.
+    with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=down):
         response = post_json(alice_client, {"artwork_ids": [str(art.pk)]})
 
     assert response.status_code == 503

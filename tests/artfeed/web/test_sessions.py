@@ -3,14 +3,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import SESSION_KEY
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, aget_user
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from artfeed.web.sessions import SessionStore
+from artfeed.web.sessions import BACKEND, DJANGO_BACKEND, SessionStore, UserBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -58,5 +61,84 @@ def test_a_load_is_one_statement_prepared_on_its_connection(alice_client):
             cursor.execute(
                 "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
                 ["%FROM django_session s WHERE s.session_key%"],
+            )
+            assert cursor.fetchone()[0] == 1
+
+
+def _signed_in_by_django(user) -> Client:
+    """A browser whose session Django's own store wrote, naming Django's own backend, as
+    every session written before the project read its users did."""
+    session = DjangoSessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = DJANGO_BACKEND
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
+
+
+def test_the_project_reads_its_users_through_its_backend(settings):
+    assert settings.AUTHENTICATION_BACKENDS == [BACKEND]
+
+
+def test_a_session_naming_django_s_backend_still_signs_its_user_in(user):
+    """An upgrade signs no wall display out."""
+    client = _signed_in_by_django(user)
+
+    response = client.get("/api/stats/")
+
+    assert response.status_code == 200
+    assert SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value).load()[
+        BACKEND_SESSION_KEY
+    ] == BACKEND
+
+
+def test_the_event_stream_s_asynchronous_read_of_such_a_session_signs_its_user_in_too(user):
+    request = RequestFactory().get("/display/stream/")
+    request.session = SessionStore(
+        _signed_in_by_django(user).cookies[settings.SESSION_COOKIE_NAME].value
+    )
+
+    assert async_to_sync(aget_user)(request) == user
+
+
+@pytest.mark.parametrize("change", ["deactivated", "deleted", "password changed"])
+def test_a_user_who_may_no_longer_sign_in_is_signed_out(user, change):
+    clients = [Client(), _signed_in_by_django(user)]
+    clients[0].force_login(user)
+    if change == "deactivated":
+        type(user).objects.filter(pk=user.pk).update(is_active=False)
+    elif change == "deleted":
+        user.delete()
+    else:
+        user.set_password("another horse battery staple")
+        user.save()
+
+    assert [c.get("/api/stats/").status_code for c in clients] == [401, 401]
+
+
+def test_logging_in_names_the_project_s_backend(user):
+    client = Client()
+
+    response = client.post(
+        "/accounts/login/", {"username": "alice", "password": "correct horse battery staple"}
+    )
+
+    assert response.status_code == 302
+    assert client.session[BACKEND_SESSION_KEY] == BACKEND
+
+
+def test_the_user_read_is_one_statement_prepared_on_its_connection(user):
+    with CaptureQueriesContext(connection) as queries:
+        assert UserBackend().get_user(user.pk) == user
+        assert UserBackend().get_user(user.pk) == user
+    assert len(queries) == 2
+    assert UserBackend().get_user(user.pk + 1000) is None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%FROM auth_user u WHERE u.id%"],
             )
             assert cursor.fetchone()[0] == 1
