@@ -96,62 +96,54 @@ array goes as its text: psycopg's binary dump of 200 UUID objects cost 0.46 ms o
 Python per statement, the text 0.17 ms. The row's goal is judged on the median
 of alternating rounds.
 
+The endpoint reached half the raw upsert's rate (0.53 of it in this run, 0.52 over the
+whole run; 0.45–0.49 in the runs before) by making the request around the statement
+cheaper, not the statement: a signed-in request's session and user each load with one
+prepared statement (the user's read was the ORM's, 0.46 ms against 0.31 ms prepared), a
+request crosses into its thread twice instead of three times, and a batch's ids are
+checked in one match each for control characters and for their form (0.26 ms of Python
+a batch before, 0.15 ms after). Side by side those took 4–8 % and 4–7 % more batches a
+second (`docs/scaling.md`). The bench now builds its requests before its clock starts:
+turning 200 ids into JSON took the load generator 0.22 ms a batch, which was timed as
+the endpoint's. Without the span's growth after the answer (an experiment, two pairs of
+runs) a worker answered 6 % more batches; it stays, since without it a heavy user's
+frames would probe their history.
+
 ## What does not hold yet, and why
 
 - **`/display/next/` against a trivial view.** A request costs the trivial view's
-  framework path plus two ORM queries for the session and the user, the feed's
+  framework path plus the session's and the user's reads, the feed's
   statement and one write that releases run-out leases, claims the frame and records
   the screen (one statement on PostgreSQL, its commit not waiting for the log), plus
   the template: four round trips, nine before. Each request's thread is now kept for
   the next instead of started and joined (`artfeed/web/threads.py`), which made every
   view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
   Against a trivial view that loads the session and the user too, as every display
-  request does, `/display/next/` is at 0.52 of its rate on one worker with prepared
-  statements in the latest topologies run below (0.55–0.56 in the runs before), and at
-  0.42 on two. That run is the first whose two workers really shared the load: they are
-  now two server processes with the load generator's connections spread over them.
-  uvicorn's own workers share one socket, and in four of six rounds of a check all
-  eight kept-alive connections went to one of them, so the earlier two-worker figures
-  (0.28–0.58) were chance. With both cores busy, a frame's database work (four
-  statements, 1.6–1.8 ms of PgBouncer's database time, against the signed-in view's two
-  short reads) counts as much as its Python. Behind PgBouncer 1.18 in transaction
-  mode, where nothing may be prepared, the feed's two reads keep their plans in
-  PL/pgSQL functions that `migrate` writes (`artfeed/sql.py`): 0.53 on one worker,
-  against 0.45 with every statement planned each time (the feed's read in process:
-  0.49–0.51 ms through its function, 1.6 ms planned, 0.36 ms prepared); 0.41 on two
-  (`docs/scaling.md`, "Screens per worker", and the topologies below). Against a view
-  that touches no database, 0.12–0.19. The feed's read and the write as
-  one statement were tried and measured no faster (`docs/scaling.md`). The session now
-  loads with one prepared statement (`artfeed/web/sessions.py`): side by side the
-  signed-in trivial view gained 23 % and `/display/next/` 17 %, so the ratio between
-  them moved from 0.59 to 0.56; the session and the user in one read would save every
-  signed-in request one more round trip, the trivial signed-in view's as much as the
-  frame's. Synchronous views now run with their middleware in
-  one call on the request's thread (`artfeed/web/handler.py`; Django's handler went
-  back to the event loop and into the thread again between them): side by side on one
-  worker the trivial view gained 53 % and the signed-in one 16 %, `/display/next/`
-  nothing measurable, so the ratios against both fell. In process a frame costs
-  3.1–3.6 ms of the worker's CPU and the signed-in trivial view 1.5 ms; the frame's
-  own part is spread thin (the feed's read and the write, about 0.6 ms each, the
-  frame's template 0.3 ms, the rest Django's), with no single piece worth a tenth.
-- **Impression ingest** (0.45 of the raw upsert's rows per second on the full data set
-  in this run, median of the rounds; 0.42 in the run before, 0.25–0.40 in those before
-  it). The raw statement, commit and all, takes 4.7 ms a batch in this run; the
-  endpoint 10.6 ms, of which the upsert is the same statement (0.4–0.6 ms more in
-  PostgreSQL for the visibility join, timed alone). The rest is the request around it,
-  in one worker's Python, and the span's growth after each answer, which runs beside
-  the next batch in the same worker and on the same two cores: without it (an
-  experiment, side by side) a worker answered 9 % more batches a second, so even a
-  batch that grew no span would stay under half the raw rate here. This run's gains
-  came from the request: a batch's ids now stay text from the body to the answer
-  (`canonical_id`; they were turned into `UUID` objects and back four times, about
-  0.6 ms of Python a batch) and the session loads with one prepared statement
-  (`artfeed/web/sessions.py`, 0.35 ms against the ORM's 0.73): side by side, 10 % and
-  7 % more batches a second (`docs/scaling.md`). Left: the user's read through the ORM
-  (0.15 ms more than prepared, kept because the authentication backend named in every
-  session picks it), and Django's request itself.
-- **Backfill against the raw statement** (1.14× in this run, 1.31× in the previous one,
-  0.88× and 1.38× before): the command now also starts each user's seen span,
+  request does, `/display/next/` is at 0.42 of its rate on one worker with prepared
+  statements in the latest topologies run below, and at 0.36 on two; behind PgBouncer
+  1.18 in transaction mode, with the feed's two reads kept in PL/pgSQL functions that
+  `migrate` writes (`artfeed/sql.py`), 0.46 and 0.38 (0.38 on one worker with every
+  statement planned each time). The ratio fell because the view it is measured against
+  got cheaper faster than the frame: the session's and now the user's reads are each one
+  prepared statement (`artfeed/web/sessions.py`), and a request crosses from the event
+  loop into its thread twice instead of three times (`artfeed/web/handler.py`). Side by
+  side on one worker those two changes took the signed-in trivial view from 468–510 to
+  632–641 requests a second and `/display/next/` from 263–282 to 319–322
+  (`docs/scaling.md`); in the topologies run before them, one worker answered 232
+  frames a second against 282 in this one. What a frame costs beyond that view is its
+  own: about 2 ms of a worker's time here (282 against 658 requests a second), the
+  feed's read and the write with their rows and the template; half the signed-in rate
+  needs 0.5 ms of it gone. Two workers are two server processes with the load
+  generator's connections spread evenly over them: uvicorn's own workers share one
+  socket, and in four of six rounds of a check all eight kept-alive connections went to
+  one of them, so earlier two-worker figures (0.28–0.58) were chance. With both cores
+  busy, a frame's database work (four statements, 1.6–1.7 ms of PgBouncer's database
+  time with the reads in functions, against the signed-in view's two short reads)
+  counts as much as its Python. Against a view that touches no database, 0.11–0.17.
+  The feed's read and the write as one statement were tried and measured no faster
+  (`docs/scaling.md`).
+- **Backfill against the raw statement** (1.12× in this run, 1.13× and 1.14× in the
+  previous ones, 1.31×, 0.88× and 1.38× before): the command now also starts each user's seen span,
   one walk over the rows it just inserted, so that the user's first frame skips them;
   the raw statement does neither.
 - **History imported behind the app's back** (raw SQL) leaves its users without a span
