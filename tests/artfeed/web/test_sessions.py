@@ -57,12 +57,7 @@ def test_a_load_is_one_statement_prepared_on_its_connection(alice_client):
         SessionStore(key).load()
     assert len(queries) == 2
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-                ["%FROM django_session s WHERE s.session_key%"],
-            )
-            assert cursor.fetchone()[0] == 1
+        assert _prepared_on_this_connection("FROM django_session s WHERE s.session_key") == 1
 
 
 def _signed_in_by_django(user) -> Client:
@@ -136,9 +131,14 @@ def test_the_user_read_is_one_statement_prepared_on_its_connection(user):
     assert len(queries) == 2
     assert UserBackend().get_user(user.pk + 1000) is None
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-                ["%FROM auth_user u WHERE u.id%"],
-            )
-            assert cursor.fetchone()[0] == 1
+        assert _prepared_on_this_connection("FROM auth_user u WHERE u.id") == 1
+
+
+def _prepared_on_this_connection(fragment: str) -> int:
+    """How many statements holding ``fragment`` are prepared on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f"%{fragment}%"],
+        )
+        return cursor.fetchone()[0]
