@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from artfeed.web.bodies import BadBody, TextList, read_body
-from impressions.services import canonical_id, canonical_ids
+from impressions.services import NotAnId, canonical_ids
 
 # Bytes one id can take in the largest body we accept (a quoted UUID and a comma, with
 # room for form encoding), plus room for the token and the JSON wrapper.
@@ -33,8 +33,8 @@ def parse_artwork_ids(request: HttpRequest) -> list[str]:
     raw: list[str] = read_body(request, FIELDS)["artwork_ids"]  # type: ignore[assignment]
     try:
         ids = canonical_ids(raw)
-    except ValueError:
-        raise _first_not_an_id(raw) from None
+    except NotAnId as error:
+        raise BadBody(f"artwork_ids{error}") from error
     if not ids:
         raise BadBody("No artwork_ids given.")
     if len(ids) > settings.ARTFEED_BATCH_MAX:
@@ -44,11 +44,3 @@ def parse_artwork_ids(request: HttpRequest) -> list[str]:
         )
     return ids
 
-
-def _first_not_an_id(values: list[str]) -> BadBody:
-    for position, value in enumerate(values):
-        try:
-            canonical_id(value)
-        except ValueError:
-            return BadBody(f"artwork_ids[{position}] is not an artwork id: {value!r:.60}.")
-    raise AssertionError("every value is an artwork id")

@@ -39,17 +39,31 @@ def canonical_id(value: uuid.UUID | str) -> str:
     return str(uuid.UUID(value))  # upper case, braces, "urn:uuid:", no hyphens
 
 
+class NotAnId(ValueError):
+    """A value among a batch's ids that is no UUID, and its position."""
+
+    def __init__(self, position: int, value: object) -> None:
+        super().__init__(f"[{position}] is not an artwork id: {value!r:.60}.")
+        self.position = position
+
+
 def canonical_ids(values: Sequence[uuid.UUID | str]) -> list[str]:
     """The distinct ids among ``values`` as canonical text (``canonical_id``), in the
     order first given. A batch already in canonical text, as the display sends it (and
-    as the endpoint passes it on), is checked in one match. Raises ``ValueError`` for
-    text that is no UUID."""
+    as the endpoint passes it on), is checked in one match. Raises ``NotAnId`` (a
+    ``ValueError``) for the first value that is no UUID."""
     if values and all(isinstance(value, str) for value in values):
         joined = ",".join(values)  # type: ignore[arg-type]
         # The length says no value holds a comma of its own (each is 36 characters).
         if len(joined) == 37 * len(values) - 1 and _CANONICAL_IDS.fullmatch(joined):
             return list(dict.fromkeys(values))  # type: ignore[arg-type]
-    return list(dict.fromkeys(canonical_id(value) for value in values))
+    ids: dict[str, None] = {}
+    for position, value in enumerate(values):
+        try:
+            ids[canonical_id(value)] = None
+        except ValueError as error:
+            raise NotAnId(position, value) from error
+    return list(ids)
 
 
 @dataclass(frozen=True)
