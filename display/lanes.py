@@ -119,15 +119,22 @@ def _moment(value: datetime):
     return Artwork._meta.get_field("created_at").get_db_prep_value(value, connection)
 
 
-def _dedupe(rows: list[tuple], lanes: dict[int, str], skip: int) -> list[tuple[str, Artwork]]:
-    artworks = from_rows(Artwork, [row[skip:] for row in rows])
+def _dedupe(
+    rows: list[tuple], lanes: dict[int, str], skip: int, want: int
+) -> list[tuple[str, Artwork]]:
+    """The first ``want`` rows with no artwork twice, as (lane, artwork) pairs: only those
+    become artworks (each branch returns up to ``want``; a frame needs one)."""
     seen: set = set()
     picked = []
-    for row, artwork in zip(rows, artworks, strict=True):
-        if artwork.pk not in seen:
-            seen.add(artwork.pk)
-            picked.append((lanes[row[0]], artwork))
-    return picked
+    for row in rows:
+        artwork_id = row[skip]  # the artwork's first column, its id
+        if artwork_id not in seen:
+            seen.add(artwork_id)
+            picked.append(row)
+            if len(picked) == want:
+                break
+    artworks = from_rows(Artwork, [row[skip:] for row in picked])
+    return [(lanes[row[0]], artwork) for row, artwork in zip(picked, artworks, strict=True)]
 
 
 def fresh_and_unseen_statement(
@@ -151,18 +158,19 @@ def fresh_and_unseen_statement(
 def fresh_and_unseen_lanes(
     user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> list[tuple[str, Artwork]]:
-    """Up to ``want`` frames of the fresh lane, then as many of the unseen lane, each
-    newest first, as (lane, artwork) pairs with no artwork twice. ``restart``: the screen
+    """Up to ``want`` frames, the fresh lane's first, then the unseen lane's, each newest
+    first, as (lane, artwork) pairs with no artwork twice. ``restart``: the screen
     whose page was loaded anew; its own leases do not hold its frames back."""
     rows = fetch_rows(*fresh_and_unseen_statement(user, now=now, want=want, restart=restart))
-    return _dedupe(rows, {0: "fresh", 1: "unseen"}, skip=1)
+    return _dedupe(rows, {0: "fresh", 1: "unseen"}, skip=1, want=want)
 
 
 def rerun_lane(
     user: AbstractBaseUser, *, now: datetime, want: int, restart: str | None = None
 ) -> list[tuple[str, Artwork]]:
-    """The rerun lane: seen artworks least recently seen first (liked ones first), then,
-    so the screen never goes blank, any visible artwork newest first."""
+    """The rerun lane's first ``want`` frames: seen artworks least recently seen first
+    (liked ones first), then, so the screen never goes blank, any visible artwork newest
+    first."""
     uid = user.pk
     available = [uid, uid, uid, _moment(now), restart or ""]
     seen = [uid, uid, *available]
@@ -176,4 +184,4 @@ def rerun_lane(
             (r for r in rows if r[0] == branch), key=lambda r: r[1], reverse=branch == 2
         )
     ]
-    return _dedupe(ordered, {0: "rerun", 1: "rerun", 2: "rerun"}, skip=2)
+    return _dedupe(ordered, {0: "rerun", 1: "rerun", 2: "rerun"}, skip=2, want=want)
