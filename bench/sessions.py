@@ -11,6 +11,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from artfeed.web.middleware import stamp_session
+from bench.load import request_bytes
 
 CSRF_TOKEN = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
@@ -35,3 +36,22 @@ def signed_in_headers(user, *, csrf: bool = False) -> dict[str, str]:
         "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={CSRF_TOKEN}",
         settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"): CSRF_TOKEN,
     }
+
+
+def frame_headers(headers: dict[str, str], screen: str) -> dict[str, str]:
+    """What a display's frame requests send, signed in with ``headers``: htmx's header,
+    and the screen's cookie, which its page set when it loaded (without it each answer
+    would set it again)."""
+    from display.screens import SCREEN_COOKIE
+
+    cookie = f"{SCREEN_COOKIE}={screen}"
+    if "Cookie" in headers:
+        cookie = f"{headers['Cookie']}; {cookie}"
+    return {**headers, "Cookie": cookie, "HX-Request": "true"}
+
+
+def frame_request(host: str, headers: dict[str, str], screen: str) -> bytes:
+    """A display's ``GET /display/next/`` for ``screen`` (see ``frame_headers``)."""
+    return request_bytes(
+        "GET", f"/display/next/?screen={screen}", host=host, headers=frame_headers(headers, screen)
+    )

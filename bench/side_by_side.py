@@ -4,7 +4,9 @@ other on one connection, each round a new user's) on this tree's server and on a
 tree's (a checkout of an earlier commit, say), both up at once on the bench database,
 rounds alternating between them so both meet the same load. On a shared machine single
 runs wander by up to 2×; this is how a change to the request path is told from the
-noise.
+noise. Beside the rates it prints what each request cost in CPU, the server's and the
+database's (``bench/cpu.py``), which wander less. The frames' screens report what they
+were shown between rounds, as in ``bench.topologies``.
 
 The bench database must hold a data set (``python -m bench.topologies`` loads one), and
 the other tree must have ``/bench/trivial/signed-in/`` (``bench/urls.py``).
@@ -40,14 +42,15 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.db import connection
 
-    from bench import server
+    from bench import cpu, server
     from bench.load import request_bytes, run_load
-    from bench.sessions import signed_in_headers
+    from bench.screens import report_shown
+    from bench.sessions import frame_request, signed_in_headers
 
-    logins = [
-        signed_in_headers(u, csrf=True) for u in get_user_model().objects.order_by("id")[:200]
-    ]
+    users = list(get_user_model().objects.order_by("id")[:200])
+    logins = [signed_in_headers(u, csrf=True) for u in users]
     servers = {}
     try:
         for name, root in (("before", args.before.resolve()), ("after", ROOT)):
@@ -61,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             servers[name] = process
             process.start()
         rates: dict[tuple[str, str], list[float]] = {(n, k): [] for n in servers for k in KINDS}
+        # Per round: the server's and the database's CPU seconds, and the requests.
+        costs: dict[tuple[str, str], list[tuple[float, float, int]]] = {key: [] for key in rates}
         for round_ in range(args.rounds):
             for name in list(servers)[:: 1 if round_ % 2 == 0 else -1]:
                 host = servers[name].server
@@ -69,13 +74,15 @@ def main(argv: list[str] | None = None) -> int:
                                               headers=logins[0])],
                     "signed-in": [request_bytes("GET", "/bench/trivial/signed-in/",
                                                 host=host.authority, headers=h) for h in logins],
-                    "next": [request_bytes("GET", "/display/next/?screen=bench",
-                                           host=host.authority,
-                                           headers={**h, "HX-Request": "true"}) for h in logins],
+                    "next": [frame_request(host.authority, h, "bench") for h in logins],
                     "ingest": _batches(host, args.batches),
                 }  # fmt: skip
                 for kind in KINDS:
                     one_by_one = kind == "ingest"  # as a screen's recorder sends them
+                    server_pids = cpu.with_children(servers[name].pid)
+                    with connection.cursor() as cursor:
+                        database_pids = cpu.database_backends(cursor)
+                    before = cpu.seconds(server_pids), cpu.seconds(database_pids)
                     result = run_load(
                         host.host, host.port, lambda i, r=requests[kind]: r[i % len(r)],
                         total=len(requests[kind]) if one_by_one else args.requests,
@@ -84,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
                     if set(result.statuses) - {200, 204}:
                         raise RuntimeError(f"{name} {kind}: {dict(result.statuses)}")
                     rates[(name, kind)].append(result.per_second)
+                    if kind == "next":
+                        report_shown(users, "bench")
+                    spent = cpu.seconds(server_pids) - before[0]
+                    costs[(name, kind)].append(
+                        (spent, cpu.seconds(database_pids) - before[1], result.requests)
+                    )
             print(f"round {round_ + 1} done", flush=True)
         print("| code | workers | trivial, req/s | signed-in trivial, req/s | `/display/next/`, "
               "req/s | ratio to trivial | ratio to signed-in | impression batches/s |")  # fmt: skip
@@ -95,10 +108,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {name} | {args.workers} | {trivial:,.0f} | {signed_in:,.0f} | "
                   f"{frame:,.0f} | {frame / trivial:.2f} | {frame / signed_in:.2f} | "
                   f"{batches:,.1f} |")  # fmt: skip
+        print()
+        print("CPU per request, ms (median of the rounds): the server's, the database's")
+        print()
+        print("| code | trivial | signed-in trivial | `/display/next/` | impression batch |")
+        print("|---|---|---|---|---|")
+        for name in servers:
+            print(f"| {name} | " + " | ".join(_cost(costs[(name, k)]) for k in KINDS) + " |")
     finally:
         for process in servers.values():
             process.stop()
     return 0
+
+
+def _cost(rounds: list[tuple[float, float, int]]) -> str:
+    server = statistics.median(spent / requests for spent, _, requests in rounds)
+    database = statistics.median(spent / requests for _, spent, requests in rounds)
+    return f"{server * 1000:.2f}, {database * 1000:.2f}"
 
 
 def _batches(host, count: int) -> list[bytes]:

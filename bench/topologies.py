@@ -211,8 +211,9 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
     from artfeed import sql
     from bench.data import artwork_id
     from bench.load import request_bytes, run_load
+    from bench.screens import report_shown
     from bench.server import ServerProcess
-    from bench.sessions import signed_in_headers
+    from bench.sessions import frame_request, signed_in_headers
 
     users = list(get_user_model().objects.order_by("id")[:200])
     logins = [signed_in_headers(u, csrf=True) for u in users]
@@ -274,15 +275,7 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
                 request_bytes("GET", "/bench/trivial/signed-in/", host=host, headers=h)
                 for h in logins
             ]
-            frames = [
-                request_bytes(
-                    "GET",
-                    "/display/next/?screen=bench",
-                    host=host,
-                    headers={**h, "HX-Request": "true"},
-                )  # fmt: skip
-                for h in logins
-            ]
+            frames = [frame_request(host, h, "bench") for h in logins]
             concurrency = CONCURRENCY_PER_WORKER * topology.workers
             measured: dict[str, list[float]] = {"trivial": [], "signed-in": [], "next": []}
             # A first round unmeasured: each worker's pool opens its connections and each
@@ -299,6 +292,8 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
                     )  # fmt: skip
                     if set(result.statuses) - {200, 204}:
                         raise RuntimeError(f"{topology.name}: {dict(result.statuses)}")
+                    if name == "next":
+                        report_shown(users, "bench")
                     if counted:
                         measured[name].append(result.per_second)
             rates.append([topology.name, str(topology.workers), *_rates(measured)])
@@ -383,7 +378,10 @@ Measured by `python -m bench.topologies --pooler-url postgres://postgres@127.0.0
 set, production settings (DEBUG off), {CONCURRENCY_PER_WORKER} keep-alive connections per
 worker, one round unmeasured and then {ROUNDS} rounds of {REQUESTS_PER_ROUND} requests of each
 kind, back to back; the rates are each kind's median, the ratios the median of the rounds'
-own ratios. The load generator and the database share the machine's two cores with the
+own ratios. Each frame request comes from one of 200 signed-in users' screens, with the
+screen's cookie as a display sends it; after each round of frames the bench records the
+impressions of the frames the screens were handed, as their recorders would have
+(`bench/screens.py`). The load generator and the database share the machine's two cores with the
 server, so two workers cannot double anything here: with two, the database's share of a
 request's work counts as much as Python's. "Nothing prepared" is
 `DATABASE_POOLER=transaction` as it was before the feed's reads were kept in the

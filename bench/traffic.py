@@ -171,8 +171,10 @@ async def screen(
 ) -> None:
     """One display: for each planned batch, fetch the next frame, then send the batch
     with that frame, duplicates and another user's private artwork in it."""
+    from bench.sessions import frame_headers  # Django's, configured by then
+
     rng = random.Random(f"{viewer.user_id}-{name}")
-    frame_headers = {**viewer.headers, "HX-Request": "true"}
+    headers = frame_headers(viewer.headers, name)
     post_headers = {**viewer.headers, "Content-Type": "application/json"}
     try:
         for batch in batches:
@@ -180,7 +182,7 @@ async def screen(
                 "GET /display/next/",
                 "GET",
                 f"/display/next/?screen={name}&dwell=3",
-                frame_headers,
+                headers,
                 deadline=deadline,
             )
             shown = [uuid.UUID(m.decode()) for m in FRAME_ID.findall(frame.body)][:1]

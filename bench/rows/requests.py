@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from bench.context import Context
 from bench.load import request_bytes, run_load
 from bench.report import Goal, Row, ratio
+from bench.screens import report_shown
 from bench.server import Server
-from bench.sessions import signed_in_headers
+from bench.sessions import frame_request, signed_in_headers
 
 CONCURRENCY = 4
 ROUNDS = 3
@@ -38,12 +39,7 @@ def run(context: Context, server: Server) -> Row:
     headers = [signed_in_headers(u) for u in users]
     host = server.authority
     trivial = request_bytes("GET", "/bench/trivial/", host=host, headers=headers[0])
-    frames = [
-        request_bytes(
-            "GET", "/display/next/?screen=bench", host=host, headers={**h, "HX-Request": "true"}
-        )
-        for h in headers
-    ]
+    frames = [frame_request(host, h, "bench") for h in headers]
     per_round = max(1, context.size.requests // ROUNDS)
     rates: dict[str, list[float]] = {"trivial": [], "next": []}
     statuses = {}
@@ -57,6 +53,8 @@ def run(context: Context, server: Server) -> Row:
             )
             rates[name].append(result.per_second)
             statuses.setdefault(name, {}).update(result.statuses)
+            if name == "next":
+                report_shown(users, "bench")
     trivial_rps = statistics.median(rates["trivial"])
     next_rps = statistics.median(rates["next"])
     counts = {role: queries_per_request(context.loaded.users[role]) for role in ROLES}
@@ -103,4 +101,7 @@ URL in turn; every request carries a session cookie made in the database. The di
 requests rotate over {users} signed-in users (the new, typical, heavy and rerun users
 among them), each asking with the `HX-Request` header as the page does: a single user
 hammered thousands of times a minute would hold thousands of leases at once, which no
-screen does (one screen holds one or two)."""
+screen does (one screen holds one or two). Each sends its screen's cookie, as a display
+does once its page set it, and after each round of frames the bench records the
+impressions of the frames the screens were handed, as their recorders would have
+(`bench/screens.py`): the next round reads the state real screens leave."""
