@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from display.feed import next_frames
@@ -18,6 +19,17 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _screen_updates() -> tuple[int, int]:
+    """This transaction's updates of screen rows so far, and how many were heap-only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+            "WHERE relid = %s::regclass",
+            [Screen._meta.db_table],
+        )
+        return cursor.fetchone()
 
 
 def ago(**kwargs) -> timezone.datetime:
@@ -252,6 +264,20 @@ class TestLease:
         hall = Screen.objects.get(user=user, key="hall")
         assert (hall.last_artwork, hall.last_lane) == (art, "unseen")
         assert Screen.objects.get(user=user, key="kitchen").last_artwork is None
+
+    def test_a_screen_s_next_frame_rewrites_its_row_in_place(self, user):
+        # A heap-only update (HOT) adds no index entries and leaves no dead row for
+        # VACUUM: any index on a column a frame rewrites would forbid it.
+        if connection.vendor != "postgresql":
+            pytest.skip("heap-only updates are PostgreSQL's")
+        ArtworkFactory.create_batch(3)
+        next_frames(user, screen="hall")
+        before = _screen_updates()
+
+        next_frames(user, screen="hall")
+
+        after = _screen_updates()
+        assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
 
     def test_leases_long_run_out_are_dropped_or_taken_over(self, user):
         ArtworkFactory(title="a", created_at=ago(minutes=1))
