@@ -46,3 +46,21 @@ def database_backends(cursor) -> list[int]:
     )
     pids = [pid for (pid,) in cursor.fetchall()]
     return [pid for pid in pids if Path(f"/proc/{pid}/stat").exists()]
+
+
+class Spent:
+    """The CPU seconds a block of work cost the server's processes and the database's
+    backends (``with Spent(server, database) as spent: …``; then ``spent.server``,
+    ``spent.database``)."""
+
+    def __init__(self, server: Iterable[int], database: Iterable[int]) -> None:
+        self.pids = list(server), list(database)
+        self.server = self.database = 0.0
+
+    def __enter__(self) -> Spent:
+        self._started = seconds(self.pids[0]), seconds(self.pids[1])
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server = seconds(self.pids[0]) - self._started[0]
+        self.database = seconds(self.pids[1]) - self._started[1]

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from bench.autovacuum import Autovacuum
 from display.models import Lease
 from impressions.services import record_impressions
 
@@ -31,3 +32,10 @@ def report_shown(users: Iterable[AbstractBaseUser], screen: str) -> int:
         record_impressions(user=by_id[user_id], artwork_ids=ids).attempted
         for user_id, ids in leased.items()
     )
+
+
+def after_frames(users: Iterable[AbstractBaseUser], screen: str, autovacuum: Autovacuum) -> None:
+    """Between two rounds of frames, untimed: the screens report what they showed, and
+    autovacuum does what production's would have by then (``bench.autovacuum``)."""
+    report_shown(users, screen)
+    autovacuum.tick()

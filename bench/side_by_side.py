@@ -6,7 +6,7 @@ rounds alternating between them so both meet the same load. On a shared machine 
 runs wander by up to 2×; this is how a change to the request path is told from the
 noise. Beside the rates it prints what each request cost in CPU, the server's and the
 database's (``bench/cpu.py``), which wander less. The frames' screens report what they
-were shown between rounds, as in ``bench.topologies``.
+were shown between rounds, and autovacuum is done, as in ``bench.topologies``.
 
 The bench database must hold a data set (``python -m bench.topologies`` loads one), and
 the other tree must have ``/bench/trivial/signed-in/`` (``bench/urls.py``).
@@ -45,11 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from bench import cpu, server
+    from bench.autovacuum import Autovacuum
     from bench.load import request_bytes, run_load
-    from bench.screens import report_shown
+    from bench.screens import after_frames
     from bench.sessions import frame_request, signed_in_headers
 
     users = list(get_user_model().objects.order_by("id")[:200])
+    autovacuum = Autovacuum(analyze=True)
     logins = [signed_in_headers(u, csrf=True) for u in users]
     servers = {}
     try:
@@ -79,24 +81,21 @@ def main(argv: list[str] | None = None) -> int:
                 }  # fmt: skip
                 for kind in KINDS:
                     one_by_one = kind == "ingest"  # as a screen's recorder sends them
-                    server_pids = cpu.with_children(servers[name].pid)
                     with connection.cursor() as cursor:
                         database_pids = cpu.database_backends(cursor)
-                    before = cpu.seconds(server_pids), cpu.seconds(database_pids)
-                    result = run_load(
-                        host.host, host.port, lambda i, r=requests[kind]: r[i % len(r)],
-                        total=len(requests[kind]) if one_by_one else args.requests,
-                        concurrency=1 if one_by_one else 4 * args.workers,
-                    )  # fmt: skip
+                    server_pids = cpu.with_children(servers[name].pid)
+                    with cpu.Spent(server_pids, database_pids) as spent:
+                        result = run_load(
+                            host.host, host.port, lambda i, r=requests[kind]: r[i % len(r)],
+                            total=len(requests[kind]) if one_by_one else args.requests,
+                            concurrency=1 if one_by_one else 4 * args.workers,
+                        )  # fmt: skip
                     if set(result.statuses) - {200, 204}:
                         raise RuntimeError(f"{name} {kind}: {dict(result.statuses)}")
                     rates[(name, kind)].append(result.per_second)
                     if kind == "next":
-                        report_shown(users, "bench")
-                    spent = cpu.seconds(server_pids) - before[0]
-                    costs[(name, kind)].append(
-                        (spent, cpu.seconds(database_pids) - before[1], result.requests)
-                    )
+                        after_frames(users, "bench", autovacuum)
+                    costs[(name, kind)].append((spent.server, spent.database, result.requests))
             print(f"round {round_ + 1} done", flush=True)
         print("| code | workers | trivial, req/s | signed-in trivial, req/s | `/display/next/`, "
               "req/s | ratio to trivial | ratio to signed-in | impression batches/s |")  # fmt: skip

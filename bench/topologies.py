@@ -209,13 +209,16 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
     from django.db import connection
 
     from artfeed import sql
+    from bench import cpu
+    from bench.autovacuum import Autovacuum
     from bench.data import artwork_id
     from bench.load import request_bytes, run_load
-    from bench.screens import report_shown
+    from bench.screens import after_frames
     from bench.server import ServerProcess
     from bench.sessions import frame_request, signed_in_headers
 
     users = list(get_user_model().objects.order_by("id")[:200])
+    autovacuum = Autovacuum(analyze=True)
     logins = [signed_in_headers(u, csrf=True) for u in users]
     pooled_url = _through(pooler_url, url)
     direct = urlsplit(url)
@@ -229,6 +232,9 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
             "`/display/next/`, req/s",
             "ratio to trivial",
             "ratio to signed-in",
+            "server CPU per signed-in view, ms",
+            "server CPU per frame, ms",
+            "database CPU per frame, ms",
         ]
     ]
     costs = [
@@ -278,6 +284,10 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
             frames = [frame_request(host, h, "bench") for h in logins]
             concurrency = CONCURRENCY_PER_WORKER * topology.workers
             measured: dict[str, list[float]] = {"trivial": [], "signed-in": [], "next": []}
+            # CPU ms per request, each round's: the server's for the signed-in view and
+            # the frame, the database's for the frame.
+            spent: dict[str, list[float]] = {"signed-in": [], "next": [], "database": []}
+            server_pids = [pid for server in servers for pid in cpu.with_children(server.pid)]
             # A first round unmeasured: each worker's pool opens its connections and each
             # connection prepares its statements (or plans its functions) once.
             for counted in [False] + [True] * ROUNDS:
@@ -286,17 +296,31 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
                     ("signed-in", lambda i, s=signed_in: s[i % len(s)]),
                     ("next", lambda i, f=frames: f[i % len(f)]),
                 ):
-                    result = run_load(
-                        server.server.host, ports, make,
-                        total=REQUESTS_PER_ROUND, concurrency=concurrency,
-                    )  # fmt: skip
+                    with connection.cursor() as cursor:
+                        database_pids = cpu.database_backends(cursor)
+                    with cpu.Spent(server_pids, database_pids) as cost:
+                        result = run_load(
+                            server.server.host, ports, make,
+                            total=REQUESTS_PER_ROUND, concurrency=concurrency,
+                        )  # fmt: skip
                     if set(result.statuses) - {200, 204}:
                         raise RuntimeError(f"{topology.name}: {dict(result.statuses)}")
                     if name == "next":
-                        report_shown(users, "bench")
+                        after_frames(users, "bench", autovacuum)
                     if counted:
                         measured[name].append(result.per_second)
-            rates.append([topology.name, str(topology.workers), *_rates(measured)])
+                        if name in spent:
+                            spent[name].append(cost.server * 1000 / result.requests)
+                        if name == "next":
+                            spent["database"].append(cost.database * 1000 / result.requests)
+            rates.append(
+                [
+                    topology.name,
+                    str(topology.workers),
+                    *_rates(measured),
+                    *(f"{statistics.median(spent[k]):.2f}" for k in spent),
+                ]
+            )
             print(rates[-1], flush=True)
             if topology.pooled and topology.workers == 1:
                 reads = "in functions" if topology.functions else "planned each time"
@@ -381,8 +405,13 @@ kind, back to back; the rates are each kind's median, the ratios the median of t
 own ratios. Each frame request comes from one of 200 signed-in users' screens, with the
 screen's cookie as a display sends it; after each round of frames the bench records the
 impressions of the frames the screens were handed, as their recorders would have
-(`bench/screens.py`). The load generator and the database share the machine's two cores with the
-server, so two workers cannot double anything here: with two, the database's share of a
+(`bench/screens.py`), and vacuums and analyzes what production's autovacuum would have by
+then (`bench/autovacuum.py`: this machine's is off). Beside the rates, what each request
+cost in CPU, read from `/proc` over each round (`bench/cpu.py`; medians of the rounds):
+the server's processes for a signed-in view and for a frame, and the database's backends
+for a frame. The load
+generator and the database share the machine's two cores with the server, so two
+workers cannot double anything here: with two, the database's share of a
 request's work counts as much as Python's. "Nothing prepared" is
 `DATABASE_POOLER=transaction` as it was before the feed's reads were kept in the
 database: its statements run unnamed and are planned each time. "The feed's reads in

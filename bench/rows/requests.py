@@ -10,10 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.autovacuum import Autovacuum
 from bench.context import Context
 from bench.load import request_bytes, run_load
 from bench.report import Goal, Row, ratio
-from bench.screens import report_shown
+from bench.screens import after_frames
 from bench.server import Server
 from bench.sessions import frame_request, signed_in_headers
 
@@ -36,6 +37,7 @@ def queries_per_request(user) -> int:
 
 def run(context: Context, server: Server) -> Row:
     users = list(get_user_model().objects.order_by("id")[:SIGNED_IN_USERS])
+    autovacuum = Autovacuum(analyze=True)
     headers = [signed_in_headers(u) for u in users]
     host = server.authority
     trivial = request_bytes("GET", "/bench/trivial/", host=host, headers=headers[0])
@@ -54,7 +56,7 @@ def run(context: Context, server: Server) -> Row:
             rates[name].append(result.per_second)
             statuses.setdefault(name, {}).update(result.statuses)
             if name == "next":
-                report_shown(users, "bench")
+                after_frames(users, "bench", autovacuum)
     trivial_rps = statistics.median(rates["trivial"])
     next_rps = statistics.median(rates["next"])
     counts = {role: queries_per_request(context.loaded.users[role]) for role in ROLES}
@@ -104,4 +106,6 @@ hammered thousands of times a minute would hold thousands of leases at once, whi
 screen does (one screen holds one or two). Each sends its screen's cookie, as a display
 does once its page set it, and after each round of frames the bench records the
 impressions of the frames the screens were handed, as their recorders would have
-(`bench/screens.py`): the next round reads the state real screens leave."""
+(`bench/screens.py`), and vacuums and analyzes what autovacuum would have by then
+(`bench/autovacuum.py`): the next round reads the state real screens and a production
+database leave."""

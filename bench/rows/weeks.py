@@ -13,6 +13,7 @@ from django.db import connection
 
 from artfeed.checks import autovacuum_setting
 from artfeed.models import Artwork
+from bench.autovacuum import Autovacuum
 from bench.context import Context
 from bench.report import Goal, Row, ms, ratio
 from display.feed import next_frames
@@ -39,57 +40,6 @@ def _add(moments: list) -> None:
         Artwork(title=f"Week art {m:%d %H:%M}", image="bench/art.svg", created_at=m)
         for m in moments
     )
-
-
-class Autovacuum:
-    """What autovacuum does in production, done in simulated time.
-
-    The simulation runs a day of frames in seconds, and may run on a server whose
-    autovacuum is off (the row's note says which): left alone, the rows every frame
-    rewrites (the screen's lease and row, the span) pile up dead versions that no
-    production table keeps for long, and the cost creeps up with them. So once a
-    simulated minute, ``autovacuum_naptime``'s default, each table with more dead or
-    inserted rows than the server's own thresholds allow (``autovacuum_vacuum_threshold``
-    + ``…_scale_factor`` × its rows, and the same for inserts) is vacuumed, untimed, as
-    the daemon would between two frames.
-
-    Not ANALYZE: it makes every connection plan its prepared statements anew, which a
-    connection serving many screens does at most once a naptime, but which this one
-    screen, a frame per simulated minute, would pay every few frames."""
-
-    STATS = """SELECT s.schemaname, s.relname, s.n_dead_tup, s.n_ins_since_vacuum,
-        GREATEST(c.reltuples, 0) FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"""
-
-    def __init__(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name, setting::float FROM pg_settings WHERE name IN "
-                "('autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor', "
-                "'autovacuum_vacuum_insert_threshold', 'autovacuum_vacuum_insert_scale_factor')"
-            )
-            self.settings = {name.removeprefix("autovacuum_"): value for name, value in cursor}
-        self.vacuums = 0
-
-    def _over(self, kind: str, count: float, rows: float) -> bool:
-        threshold = (
-            self.settings[f"{kind}_threshold"] + self.settings[f"{kind}_scale_factor"] * rows
-        )
-        return count > threshold
-
-    def tick(self) -> None:
-        with connection.cursor() as cursor:
-            # This process's own counts reach the statistics at its next transaction's end.
-            cursor.execute("SELECT pg_stat_force_next_flush()")
-            cursor.execute(self.STATS)
-            due = [
-                (schema, table)
-                for schema, table, dead, inserted, rows in cursor.fetchall()
-                if self._over("vacuum", dead, rows) or self._over("vacuum_insert", inserted, rows)
-            ]
-            quote = connection.ops.quote_name
-            for schema, table in due:
-                cursor.execute(f"VACUUM {quote(schema)}.{quote(table)}")
-            self.vacuums += len(due)
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -189,7 +139,7 @@ triggers see every one). The screen sees more than the pool brings: after the fi
 and a half it watches new arrivals as they come and reruns the rest. Times are each
 call's own wall-clock, in process, DEBUG off; p50 / p99 / max per simulated day. Between
 two frames, untimed, the bench does what autovacuum would have done in that simulated
-minute (`bench.rows.weeks.Autovacuum`, the server's own thresholds): {vacuums:,} VACUUMs
+minute (`bench.autovacuum.Autovacuum`, the server's own thresholds): {vacuums:,} VACUUMs
 in this run (the server's autovacuum: `{server}`). Without them the dead versions of
 the rows each frame rewrites (the lease, the screen's row, the span) pile up as no
 production table lets them, and the claim's cost grew by about 0.06 ms a day."""

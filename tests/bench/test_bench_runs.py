@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench import data
+from bench.autovacuum import Autovacuum
 from bench.context import Context
 from bench.report import render
 from bench.rows import backfill, weeks
@@ -76,7 +77,7 @@ def test_the_simulated_autovacuum_vacuums_a_table_once_past_its_threshold():
     if connection.vendor != "postgresql":
         pytest.skip("autovacuum is PostgreSQL's")
     user = UserFactory()
-    autovacuum = weeks.Autovacuum()
+    autovacuum = Autovacuum()
 
     def last_vacuum():
         with connection.cursor() as cursor:
@@ -98,6 +99,33 @@ def test_the_simulated_autovacuum_vacuums_a_table_once_past_its_threshold():
     autovacuum.tick()
     assert last_vacuum() != before
     assert autovacuum.vacuums >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_simulated_autovacuum_analyzes_a_table_once_enough_of_it_changed():
+    if connection.vendor != "postgresql":
+        pytest.skip("autovacuum is PostgreSQL's")
+    user = UserFactory()
+    vacuuming, analyzing = Autovacuum(), Autovacuum(analyze=True)
+    analyzing.tick()  # what other tests left past the thresholds
+    before = _rows_planned_for(Screen)
+
+    Screen.objects.bulk_create(Screen(user=user, key=f"s{n}") for n in range(60))
+    vacuuming.tick()
+    assert _rows_planned_for(Screen) == before  # 60 changed rows: past 50, not analyzed
+    analyzing.tick()
+
+    assert _rows_planned_for(Screen) == 60
+    assert analyzing.analyzes >= 1
+
+
+def _rows_planned_for(model) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        return cursor.fetchone()[0]
 
 
 def test_without_the_backfill_command_the_report_says_so(monkeypatch):
