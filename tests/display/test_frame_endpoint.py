@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.template.defaultfilters import date
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -126,6 +127,21 @@ class TestProvenance:
         assert '<dd data-field="maker">the artfeed pool</dd>' in html
         assert 'data-field="when"><time datetime="' in html
         assert "Unseen: the newest artwork you have not seen" in html
+
+    def test_it_says_when_the_artwork_was_made_in_the_screen_s_time_zone(
+        self, alice_client, settings
+    ):
+        settings.TIME_ZONE = "Asia/Kolkata"
+        made = datetime(2026, 3, 1, 23, 50, tzinfo=UTC)
+        ArtworkFactory(created_at=made)
+
+        html = self.details(alice_client, "/display/next/?screen=tv")
+
+        with timezone.override("Asia/Kolkata"):
+            local = timezone.localtime(made)
+            iso, label = date(local, "c"), date(local, "j M Y, H:i e")
+        assert (iso, label) == ("2026-03-02T05:20:00+05:30", "2 Mar 2026, 05:20 IST")
+        assert f'<time datetime="{iso}">{label}</time>' in html
 
     def test_my_own_frame_says_it_is_my_own_new_artwork(self, alice_client, user):
         mine = GeneratedArtworkFactory(created_by=user)
