@@ -65,9 +65,9 @@ def claim(
     frames are gone) may take back its own. With a ``visit``, the user's leases that ran
     out are dropped and the screen's row is written, showing the first frame it got (or
     still the one it had), in the same write; the row as written comes back when the
-    visit is its page opening. Raw SQL because the ORM's upsert cannot
-    make the update conditional nor say which rows it won; prepared (``artfeed.sql``)
-    because it runs on every frame handed out.
+    visit is its page opening. Raw SQL because the ORM's upsert cannot make the update
+    conditional nor say which rows it won; prepared (``artfeed.sql``) because it runs on
+    every frame handed out.
     """
     if visit is None:
         return Claimed(_claim(user, screen, frames, until, now, restart), None)
@@ -163,9 +163,11 @@ def _claim_and_visit(
     # The row comes back to the page that opens the screen (its settings, its sleep); a
     # frame's request has no use for it (reading it back was a fifth of the app's time
     # for this write: 0.25 ms against 0.2, in process).
-    columns = [f"screen.{c}" for c in Screen.objects.returned_columns().split(", ")]
-    if not visit.opening:
-        columns = []
+    columns = (
+        [f"screen.{c}" for c in Screen.objects.returned_columns().split(", ")]
+        if visit.opening
+        else []
+    )
     if not connection.in_atomic_block:
         # The statement is its own transaction: let its commit skip waiting for the log
         # to reach disk (measured: the wait was most of this write's time). A database
