@@ -96,56 +96,45 @@ array goes as its text: psycopg's binary dump of 200 UUID objects cost 0.46 ms o
 Python per statement, the text 0.17 ms. The row's goal is judged on the median
 of alternating rounds.
 
-The endpoint reached half the raw upsert's rate (0.53 of it in this run, 0.52 over the
-whole run; 0.45–0.49 in the runs before) by making the request around the statement
-cheaper, not the statement: a signed-in request's session and user each load with one
-prepared statement (the user's read was the ORM's, 0.46 ms against 0.31 ms prepared), a
-request crosses into its thread twice instead of three times, and a batch's ids are
-checked in one match each for control characters and for their form (0.26 ms of Python
-a batch before, 0.15 ms after). Side by side those took 4–8 % and 4–7 % more batches a
-second (`docs/scaling.md`). The bench now builds its requests before its clock starts:
-turning 200 ids into JSON took the load generator 0.22 ms a batch, which was timed as
-the endpoint's. Without the span's growth after the answer (an experiment, two pairs of
-runs) a worker answered 6 % more batches; it stays, since without it a heavy user's
-frames would probe their history.
+The endpoint reached half the raw upsert's rate (0.52 of it in this run, 0.51 over the
+whole run; 0.53 in the run before, 0.45–0.49 in those before it) by making the request
+around the statement cheaper, not the statement: a signed-in request's session and user
+each load with one prepared statement (the user's read was the ORM's, 0.46 ms against
+0.31 ms prepared), a request crosses into its thread twice instead of three times, and a
+batch's ids are checked in one match each for control characters and for their form
+(0.26 ms of Python a batch before, 0.15 ms after). Side by side those took 4–8 % and 4–7
+% more batches a second (`docs/scaling.md`). The bench now builds its requests before
+its clock starts: turning 200 ids into JSON took the load generator 0.22 ms a batch,
+which was timed as the endpoint's. Without the span's growth after the answer (an
+experiment, two pairs of runs) a worker answered 6 % more batches; it stays, since
+without it a heavy user's frames would probe their history.
 
 ## What does not hold yet, and why
 
 - **`/display/next/` against a trivial view.** A request costs the trivial view's
-  framework path plus the session's and the user's reads, the feed's
-  statement and one write that releases run-out leases, claims the frame and records
-  the screen (one statement on PostgreSQL, its commit not waiting for the log), plus
-  the template: four round trips, nine before. Each request's thread is now kept for
-  the next instead of started and joined (`artfeed/web/threads.py`), which made every
-  view faster and a trivial one most (4.5× on one worker, `/display/next/` 1.4×).
-  Against a trivial view that loads the session and the user too, as every display
-  request does, `/display/next/` is at 0.42 of its rate on one worker with prepared
-  statements in the latest topologies run below, and at 0.36 on two; behind PgBouncer
-  1.18 in transaction mode, with the feed's two reads kept in PL/pgSQL functions that
-  `migrate` writes (`artfeed/sql.py`), 0.46 and 0.38 (0.38 on one worker with every
-  statement planned each time). The ratio fell because the view it is measured against
-  got cheaper faster than the frame: the session's and now the user's reads are each one
-  prepared statement (`artfeed/web/sessions.py`), and a request crosses from the event
-  loop into its thread twice instead of three times (`artfeed/web/handler.py`). Side by
-  side on one worker those two changes took the signed-in trivial view from 468–510 to
-  632–641 requests a second and `/display/next/` from 263–282 to 319–322
-  (`docs/scaling.md`); in the topologies run before them, one worker answered 232
-  frames a second against 282 in this one. What a frame costs beyond that view is its
-  own: about 2 ms of a worker's time here (282 against 658 requests a second), the
-  feed's read and the write with their rows and the template; half the signed-in rate
-  needs 0.5 ms of it gone. Two workers are two server processes with the load
-  generator's connections spread evenly over them: uvicorn's own workers share one
-  socket, and in four of six rounds of a check all eight kept-alive connections went to
-  one of them, so earlier two-worker figures (0.28–0.58) were chance. With both cores
-  busy, a frame's database work (four statements, 1.6–1.7 ms of PgBouncer's database
-  time with the reads in functions, against the signed-in view's two short reads)
-  counts as much as its Python. Against a view that touches no database, 0.11–0.17.
-  The feed's read and the write as one statement were tried and measured no faster
-  (`docs/scaling.md`).
-- **Backfill against the raw statement** (1.12× in this run, 1.13× and 1.14× in the
-  previous ones, 1.31×, 0.88× and 1.38× before): the command now also starts each user's seen span,
-  one walk over the rows it just inserted, so that the user's first frame skips them;
-  the raw statement does neither.
+  framework path plus the session's and the user's reads, the feed's statement and one
+  write that releases run-out leases, claims the frame and records the screen (one
+  statement on PostgreSQL, its commit not waiting for the log), plus the template: four
+  round trips, nine before. Against a trivial view that loads the session and the user
+  too, as every display request does, `/display/next/` answers 0.50 of its rate on one
+  worker with prepared statements in the latest topologies run below (406 against 802
+  requests a second), and 0.49 behind PgBouncer 1.18 in transaction mode with the
+  feed's two reads kept in PL/pgSQL functions that `migrate` writes (`artfeed/sql.py`);
+  0.35–0.36 with every statement planned each time. On two workers it is 0.38–0.39: two
+  server processes share the machine's two cores with PostgreSQL and the load generator,
+  and a frame's 0.8 ms of the database's CPU counts as much as its 2 ms of Python, where
+  the signed-in view costs the database 0.1 ms. The frame got there by its own work
+  (its links and its "When" texts no longer made by template tags and filters on every
+  frame, no screen row read back) and by the bench asking as displays do: its frames
+  now carry the screen's cookie, their impressions are recorded between rounds, and the
+  bench vacuums and analyzes as production's autovacuum would (this machine's is off,
+  and the lease table's statistics from the data set's load, empty, had kept a plan
+  that read every user's leases of the newest artworks on every frame; `docs/scaling.md`
+  has each step's numbers). Against a view that touches no database, 0.13–0.21.
+- **Backfill against the raw statement** (1.09× in this run, 1.12×, 1.13× and 1.14× in
+  the previous ones, 1.31×, 0.88× and 1.38× before): the command now also starts each
+  user's seen span, one walk over the rows it just inserted, so that the user's first
+  frame skips them; the raw statement does neither.
 - **History imported behind the app's back** (raw SQL) leaves its users without a span
   until their next batch or `manage.py grow_seen_spans`: one frame probed through their
   history (47× a new user's, before migration 0005 this was every user after the
