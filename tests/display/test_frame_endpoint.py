@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.template.defaultfilters import date
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from display.feed import next_frames
@@ -142,6 +142,20 @@ class TestProvenance:
             iso, label = date(local, "c"), date(local, "j M Y, H:i e")
         assert (iso, label) == ("2026-03-02T05:20:00+05:30", "2 Mar 2026, 05:20 IST")
         assert f'<time datetime="{iso}">{label}</time>' in html
+
+    def test_it_links_its_image_and_its_votes_under_the_site_s_prefix(self, alice_client):
+        art = ArtworkFactory()
+        image, votes = f"artworks/{art.pk}/image", f"artworks/{art.pk}/vote/"
+
+        try:
+            for prefix in ("/", "/art/", "/"):  # as a server mounted under /art/ sets it
+                set_script_prefix(prefix)
+                html = self.details(alice_client, url(art))
+
+                assert f'<img src="{prefix}{image}"' in html
+                assert f'data-vote-url="{prefix}{votes}"' in html
+        finally:
+            set_script_prefix("/")
 
     def test_my_own_frame_says_it_is_my_own_new_artwork(self, alice_client, user):
         mine = GeneratedArtworkFactory(created_by=user)
