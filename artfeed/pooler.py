@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -52,4 +53,14 @@ def keep_reads(sender: Any, using: str = "default", **kwargs: Any) -> None:
     on PostgreSQL, whatever the pooler setting: a long migration may run directly."""
     connection = connections[using]
     if sender.name == "artfeed" and connection.vendor == "postgresql":
+        if _migrations_left(connection):
+            # A partial migrate (``migrate display 0008``): the reads name other apps'
+            # tables, which may not exist yet; the migrate that leaves none writes them.
+            return
         write_kept_reads(connection)
+
+
+def _migrations_left(connection: Any) -> bool:
+    """Whether migrations are left to apply on ``connection``'s database."""
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
