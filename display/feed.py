@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from django.conf import settings
@@ -62,25 +62,10 @@ class Frame:
     # What its partial writes about the artwork whatever the user: its links and when it
     # was made. The template's two ``{% url %}`` tags (40 µs each in process) and two
     # ``date`` filters (45 µs together) made them anew on every frame of every screen,
-    # in a partial of 223 µs; they are made once per artwork (``_artwork_texts``).
-    @property
-    def image_url(self) -> str:
-        return self._texts.image_url
-
-    @property
-    def vote_url(self) -> str:
-        return self._texts.vote_url
-
-    @property
-    def made_at_iso(self) -> str:
-        return self._texts.made_at_iso
-
-    @property
-    def made_at(self) -> str:
-        return self._texts.made_at
-
-    @property
-    def _texts(self) -> ArtworkTexts:
+    # in a partial of 223 µs; they are made once per artwork (``_artwork_texts``), and
+    # looked up once per frame.
+    @cached_property
+    def texts(self) -> ArtworkTexts:
         artwork = self.artwork
         return _artwork_texts(
             artwork.pk,
