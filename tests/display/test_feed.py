@@ -254,6 +254,17 @@ class TestLease:
         screen = Screen.objects.get(user=user, key="hall")
         assert screen.last_artwork == art
 
+    def test_a_screen_in_the_rerun_lane_is_remembered_with_its_rerun(self, user):
+        # Nothing fresh or unseen is left: the screen's row names the rerun it got.
+        seen = ArtworkFactory(title="seen")
+        record_impressions(user=user, artwork_ids=[seen.pk])
+
+        assert lanes(next_frames(user, screen="hall")) == ["rerun"]
+
+        hall = Screen.objects.get(user=user, key="hall")
+        assert (hall.last_artwork, hall.last_lane) == (seen, "rerun")
+        assert Lease.objects.get(user=user).screen_key == "hall"
+
     def test_a_screen_given_nothing_new_keeps_what_it_shows(self, user):
         art = ArtworkFactory(title="only")
         next_frames(user, screen="hall")
