@@ -48,9 +48,10 @@ def write_role_defaults(sender: Any, using: str = "default", **kwargs: Any) -> N
 
 @receiver(post_migrate, dispatch_uid="artfeed.pooler.write_kept_reads")
 def keep_reads(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """Nothing is prepared behind a pooler: the feed's reads keep their plans in
-    functions instead (``artfeed.sql.keep_in_database``). Written by every ``migrate``
-    on PostgreSQL, whatever the pooler setting: a long migration may run directly."""
+    """Nothing is prepared behind a pooler: the feed's reads and a frame's write keep
+    their plans in functions instead (``artfeed.sql.keep_in_database``). Written by
+    every ``migrate`` on PostgreSQL, whatever the pooler setting: a long migration may
+    run directly."""
     connection = connections[using]
     if sender.name == "artfeed" and connection.vendor == "postgresql":
         if _migrations_left(connection):

@@ -10,11 +10,12 @@ like any Django cursor so they are logged and counted as queries.
 Behind a pooler in transaction mode (``DATABASE_POOLER=transaction``) a statement
 prepared on one server connection is unknown to the next, so nothing is prepared there:
 each runs as an unnamed statement, planned each time (docs/benchmarks.md has the cost).
-The feed's reads, the hottest and dearest to plan, are kept in the database instead
-(``keep_in_database``): ``migrate`` writes each as a PL/pgSQL function, whose plan every
-server connection caches as it would a prepared statement's, whoever it serves. In
-process the feed's read took 1.7 ms planned each time, 0.75 ms through its function and
-0.45 ms prepared (docs/benchmarks.md, "Topologies"). A function is named after its
+The feed's reads and a frame's write, the hottest and dearest to plan, are kept in the
+database instead (``keep_in_database``): ``migrate`` writes each as a PL/pgSQL function,
+whose plan every server connection caches as it would a prepared statement's, whoever it
+serves. In process the feed's read took 1.7 ms planned each time, 0.75 ms through its
+function and 0.45 ms prepared (docs/benchmarks.md, "Topologies"); the frame's write cost
+the database 0.53–0.61 ms planned each time, 0.17–0.18 ms prepared. A function is named after its
 statement's text, so a release never runs another's; a process that finds none, or one
 that no longer fits what the statement returns, runs the statement itself and looks
 again a minute later.
@@ -94,9 +95,10 @@ def _fetch(statement: str, params: Sequence[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-# Reads kept in the database behind a pooler in transaction mode: callables that give
-# their statements, added by the apps that own them (their ``ready``), read by ``migrate``.
-KEPT_READS: list[Callable[[], Iterable[str]]] = []
+# Statements kept in the database behind a pooler in transaction mode: callables that
+# give them, and whether they write, added by the apps that own them (their ``ready``),
+# read by ``migrate``.
+KEPT_READS: list[tuple[Callable[[], Iterable[str]], bool]] = []
 # Whether this process found each function, and when it last looked for a missing one.
 _found: dict[str, tuple[bool, float]] = {}
 # A function missing (its release's migrate has not run yet) is looked for again after this.
@@ -116,22 +118,28 @@ def drop_kept_reads(database_connection: Any) -> None:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function_name(statement)}")
 
 
-def keep_in_database(statements: Callable[[], Iterable[str]]) -> None:
-    """Have ``migrate`` keep these reads in the database as functions, and run them
-    through those functions behind a pooler in transaction mode."""
-    KEPT_READS.append(statements)
+def keep_in_database(statements: Callable[[], Iterable[str]], *, writes: bool = False) -> None:
+    """Have ``migrate`` keep these statements in the database as functions, and run them
+    through those functions behind a pooler in transaction mode. They are reads, or,
+    with ``writes``, statements that write (and return rows)."""
+    KEPT_READS.append((statements, writes))
 
 
 @lru_cache(maxsize=64)
 def function_name(statement: str) -> str:
     """The function that holds ``statement``: named after its text, so a release whose
     statement changed never runs another release's function."""
-    return "artfeed_read_" + hashlib.sha256(statement.encode()).hexdigest()[:24]
+    kind = "write" if statement in _kept_writes() else "read"
+    return f"artfeed_{kind}_" + hashlib.sha256(statement.encode()).hexdigest()[:24]
 
 
 def kept_statements() -> list[str]:
-    """Every kept read's statement, once each."""
-    return list(dict.fromkeys(s for statements in KEPT_READS for s in statements()))
+    """Every kept statement, once each."""
+    return list(dict.fromkeys(s for statements, _ in KEPT_READS for s in statements()))
+
+
+def _kept_writes() -> set[str]:
+    return {s for statements, writes in KEPT_READS if writes for s in statements()}
 
 
 def _kept_function(statement: str) -> str | None:
@@ -164,9 +172,12 @@ def write_kept_reads(database_connection: Any) -> list[str]:
     LIMIT is written into it, so the generic plan is the custom one). A function whose
     types still hold is left as it is, its server connections' plans with it."""
     names = []
+    writes = _kept_writes()
     for statement in kept_statements():
         name = function_name(statement)
         body = _numbered(statement)
+        # A write's function may write (VOLATILE); a read's may not (STABLE).
+        volatility, kind = ("VOLATILE", " writes") if statement in writes else ("STABLE", "")
         # One transaction: behind the pooler, one server connection for all of it, and
         # callers see the old function or the new one. Dropped first: a column whose
         # type changed (the text, and so the name, did not) changes what the function
@@ -176,12 +187,12 @@ def write_kept_reads(database_connection: Any) -> list[str]:
             cursor.execute("SELECT obj_description(to_regproc(%s), 'pg_proc')", [name])
             written = cursor.fetchone()[0]
             arguments, columns = _described(database_connection, cursor, body)
-            signature = f"({', '.join(arguments)}) -> ({', '.join(columns)})"
+            signature = f"({', '.join(arguments)}) -> ({', '.join(columns)}){kind}"
             if written != signature:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}")
                 cursor.execute(
                     f"""CREATE FUNCTION {name}({", ".join(arguments)})
-                    RETURNS TABLE ({", ".join(columns)}) LANGUAGE plpgsql STABLE
+                    RETURNS TABLE ({", ".join(columns)}) LANGUAGE plpgsql {volatility}
                     SET plan_cache_mode = force_generic_plan AS $artfeed$
                     #variable_conflict use_column
                     BEGIN RETURN QUERY {body}; END $artfeed$"""

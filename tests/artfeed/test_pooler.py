@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from artfeed import sql
 from artfeed.pooler import keep_reads, write_role_defaults
-from display.feed import SPARE
+from display.feed import SPARE, next_frames
 from display.lanes import fresh_and_unseen_statement
+from display.leases import Visit, _claim_and_visit_statement, kept_writes
+from display.models import Lease, Screen
 from tests.factories import ArtworkFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -122,6 +124,50 @@ def test_behind_a_pooler_the_feeds_reads_run_through_functions_and_answer_the_sa
     assert len(directly) == 4
 
 
+def test_behind_a_pooler_a_frames_write_runs_through_its_function(behind_a_pooler, user):
+    """Every frame's write (its lease, the release of run-out leases, its screen's row)
+    is planned once per server connection, in its function, not on every frame."""
+    first, second = ArtworkFactory.create_batch(2)
+    statement = kept_writes()[0]
+    assert sql.function_name(statement) in behind_a_pooler
+    assert sql.function_name(statement).startswith("artfeed_write_")
+
+    with CaptureQueriesContext(connection) as queries:
+        frames = next_frames(user, screen="hall")
+    assert [f.artwork for f in frames] == [second]
+    with CaptureQueriesContext(connection) as queries_next:
+        frames = next_frames(user, screen="kitchen")
+    assert [f.artwork for f in frames] == [first]
+
+    through = [q["sql"] for q in [*queries, *queries_next] if "artfeed_write_" in q["sql"]]
+    assert len(through) == 2
+    written = {(s.key, s.last_artwork) for s in Screen.objects.filter(user=user)}
+    assert written == {("hall", second), ("kitchen", first)}
+    assert {(x.screen_key, x.artwork) for x in Lease.objects.filter(user=user)} == written
+
+
+def test_a_frames_write_through_its_function_skips_the_log_wait_for_its_transaction_only(
+    behind_a_pooler, user
+):
+    art = ArtworkFactory()
+    now = timezone.now()
+    statement, params = _claim_and_visit_statement(
+        user, "hall", [(art.pk, "unseen")], now + timedelta(minutes=1), now, False,
+        Visit("hall"), own_transaction=True,
+    )  # fmt: skip
+    assert statement == kept_writes()[0]
+
+    with transaction.atomic():  # one server connection, even through the pooler
+        with CaptureQueriesContext(connection) as queries:
+            rows = sql.fetch_rows(statement, params)
+        during = sql.fetch_rows("SHOW synchronous_commit", [])[0][0]
+    after = sql.fetch_rows("SHOW synchronous_commit", [])[0][0]
+
+    assert [q for q in queries if "artfeed_write_" in q["sql"]]
+    assert [row[0] for row in rows] == [art.pk]
+    assert (during, after) == ("off", "on")
+
+
 def mode() -> str:
     return sql.fetch_rows("SELECT current_setting('plan_cache_mode')", [])[0][0]
 
@@ -166,11 +212,11 @@ def kept_functions_found() -> list[bool]:
 def test_migrate_writes_the_feeds_reads_whatever_the_pooler_setting(settings, pooler):
     settings.DATABASE_POOLER = pooler
     sql.drop_kept_reads(connection)
-    assert kept_functions_found() == [False, False]
+    assert kept_functions_found() == [False] * 3  # the feed's two reads, a frame's write
 
     keep_reads(apps.get_app_config("artfeed"))
 
-    assert kept_functions_found() == [True, True]
+    assert kept_functions_found() == [True] * 3
 
 
 def test_a_partial_migrate_leaves_the_feeds_reads_to_the_migrate_that_completes():
@@ -178,11 +224,11 @@ def test_a_partial_migrate_leaves_the_feeds_reads_to_the_migrate_that_completes(
     sql.drop_kept_reads(connection)
     try:
         call_command("migrate", "display", "0008", verbosity=0)
-        assert kept_functions_found() == [False, False]
+        assert kept_functions_found() == [False] * 3  # the feed's two reads, a frame's write
     finally:
         call_command("migrate", verbosity=0)
 
-    assert kept_functions_found() == [True, True]
+    assert kept_functions_found() == [True] * 3
 
 
 def function_oids() -> list[int]:
