@@ -6,7 +6,9 @@ rounds alternating between them so both meet the same load. On a shared machine 
 runs wander by up to 2×; this is how a change to the request path is told from the
 noise. Beside the rates it prints what each request cost in CPU, the server's and the
 database's (``bench/cpu.py``), which wander less. The frames' screens report what they
-were shown between rounds, and autovacuum is done, as in ``bench.topologies``.
+were shown between rounds, and autovacuum is done, as in ``bench.topologies``. With
+``--pooler-url`` both serve through PgBouncer in transaction mode (``DATABASE_POOLER=
+transaction``), with the statements this tree keeps in the database written there.
 
 The bench database must hold a data set (``python -m bench.topologies`` loads one), and
 the other tree must have ``/bench/trivial/signed-in/`` (``bench/urls.py``).
@@ -31,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--batches", type=int, default=100, help="impression batches a round")
+    parser.add_argument(
+        "--pooler-url",
+        help="serve both through this PgBouncer (transaction mode) in front of the bench "
+        "database's server, as bench.topologies does, each statement this tree keeps in "
+        "the database written there first",
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
 
     from bench import __main__ as bench_main
@@ -50,6 +58,20 @@ def main(argv: list[str] | None = None) -> int:
     from bench.screens import after_frames
     from bench.sessions import frame_request, signed_in_headers
 
+    env = {"DATABASE_POOLER": "none"}
+    served = url
+    if args.pooler_url:
+        from urllib.parse import urlsplit, urlunsplit
+
+        from artfeed import sql
+        from bench.topologies import _through
+
+        sql.write_kept_reads(connection)  # the other tree finds those it keeps too
+        served = _through(args.pooler_url, url)
+        env = {
+            "DATABASE_POOLER": "transaction",
+            "DATABASE_DIRECT_URL": urlunsplit(urlsplit(url)._replace(path="")),
+        }
     users = list(get_user_model().objects.order_by("id")[:200])
     autovacuum = Autovacuum(analyze=True)
     logins = [signed_in_headers(u, csrf=True) for u in users]
@@ -58,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, root in (("before", args.before.resolve()), ("after", ROOT)):
             server.ROOT = root  # the server runs from its tree's root
             process = server.ServerProcess(
-                url,
-                settings_module="bench.settings",
-                env={"DATABASE_POOLER": "none"},
-                workers=args.workers,
+                served, settings_module="bench.settings", env=env, workers=args.workers
             )
             servers[name] = process
             process.start()

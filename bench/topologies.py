@@ -44,16 +44,16 @@ class Topology:
     pooled: bool  # through PgBouncer
     prepares: bool
     workers: int
-    functions: bool = False  # the feed's reads kept in functions (artfeed.sql)
+    functions: bool = False  # the frame's statements kept in functions (artfeed.sql)
 
 
 TOPOLOGIES = (
     Topology("PostgreSQL directly, prepared statements", pooled=False, prepares=True, workers=1),
     Topology("PostgreSQL directly, nothing prepared", pooled=False, prepares=False, workers=1),
     Topology("PgBouncer (transaction), nothing prepared", pooled=True, prepares=False, workers=1),
-    Topology("PgBouncer (transaction), the feed's reads in functions", True, False, 1, True),
+    Topology("PgBouncer (transaction), the frame's statements in functions", True, False, 1, True),
     Topology("PostgreSQL directly, prepared statements", pooled=False, prepares=True, workers=2),
-    Topology("PgBouncer (transaction), the feed's reads in functions", True, False, 2, True),
+    Topology("PgBouncer (transaction), the frame's statements in functions", True, False, 2, True),
 )
 
 
@@ -240,7 +240,7 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
     costs = [
         [
             "request (through PgBouncer, one worker)",
-            "the feed's reads",
+            "the feed's reads and the frame's write",
             "statements",
             "transactions",
             "bytes app → database",
@@ -413,11 +413,12 @@ for a frame. The load
 generator and the database share the machine's two cores with the server, so two
 workers cannot double anything here: with two, the database's share of a
 request's work counts as much as Python's. "Nothing prepared" is
-`DATABASE_POOLER=transaction` as it was before the feed's reads were kept in the
-database: its statements run unnamed and are planned each time. "The feed's reads in
-functions" is `DATABASE_POOLER=transaction` after `migrate` wrote them: those two reads
-run through PL/pgSQL functions, whose plans each server connection caches
-(`artfeed/sql.py`, `keep_in_database`); everything else is still planned each time.
+`DATABASE_POOLER=transaction` as it was before the feed's reads and the frame's write
+were kept in the database: its statements run unnamed and are planned each time. "The
+frame's statements in functions" is `DATABASE_POOLER=transaction` after `migrate` wrote
+them: the feed's two reads and the frame's write run through PL/pgSQL functions, whose
+plans each server connection caches (`artfeed/sql.py`, `keep_in_database`); everything
+else (the session's and the user's reads among them) is still planned each time.
 
 The feed's read (`bench.rows.feed`'s "feed read") in-process on one connection, median
 of 41 calls each, prepared, planned each time and through its function, taken in turn:
