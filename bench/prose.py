@@ -117,14 +117,15 @@ without it a heavy user's frames would probe their history.
   statement on PostgreSQL, its commit not waiting for the log), plus the template: four
   round trips, nine before. Against a trivial view that loads the session and the user
   too, as every display request does, `/display/next/` answers 0.50 of its rate on one
-  worker with prepared statements in the latest topologies run below (375 against 745
-  requests a second; 406 against 802, also 0.50, in the run before it), and 0.48 behind
-  PgBouncer 1.18 in transaction mode with the feed's two reads kept in PL/pgSQL
-  functions that `migrate` writes (`artfeed/sql.py`; 0.49 before); 0.34–0.35 with every
-  statement planned each time. On two workers it is 0.42–0.43 (0.38–0.39 before): two
-  server processes share the machine's two cores with PostgreSQL and the load
-  generator, and a frame's 0.8–1.3 ms of the database's CPU counts as much as its 2 ms
-  of Python, where the signed-in view costs the database 0.1 ms. The frame got there by its own work
+  worker with prepared statements in the latest topologies run below (329 against 657
+  requests a second; 375 against 745 and 406 against 802, also 0.50, in the runs before
+  it), and 0.56 behind PgBouncer 1.18 in transaction mode with the feed's two reads and
+  the frame's write kept in PL/pgSQL functions that `migrate` writes (`artfeed/sql.py`;
+  0.48–0.49 with the reads alone); 0.34–0.37 with every statement planned each time. On
+  two workers it is 0.42–0.47: two server processes share the machine's two cores with
+  PostgreSQL and the load generator, and a frame's 1.1–1.4 ms of the database's CPU
+  counts as much as its 2.9–3.3 ms of Python, where the signed-in view costs the
+  database 0.1 ms. The frame got there by its own work
   (its links and its "When" texts no longer made by template tags and filters on every
   frame, no screen row read back) and by the bench asking as displays do: its frames
   now carry the screen's cookie, their impressions are recorded between rounds, and the
