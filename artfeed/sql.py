@@ -15,10 +15,10 @@ database instead (``keep_in_database``): ``migrate`` writes each as a PL/pgSQL f
 whose plan every server connection caches as it would a prepared statement's, whoever it
 serves. In process the feed's read took 1.7 ms planned each time, 0.75 ms through its
 function and 0.45 ms prepared (docs/benchmarks.md, "Topologies"); the frame's write cost
-the database 0.53–0.61 ms planned each time, 0.17–0.18 ms prepared. A function is named after its
-statement's text, so a release never runs another's; a process that finds none, or one
-that no longer fits what the statement returns, runs the statement itself and looks
-again a minute later.
+the database 0.53–0.61 ms planned each time, 0.17–0.18 ms prepared. A function is named
+after its statement's text, so a release never runs another's; a process that finds
+none, or one that no longer fits what the statement returns, runs the statement itself
+and looks again a minute later.
 """
 
 from __future__ import annotations
