@@ -64,10 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         from urllib.parse import urlsplit, urlunsplit
 
         from artfeed import sql
-        from bench.topologies import _through
+        from bench.topologies import through_pooler
 
         sql.write_kept_reads(connection)  # the other tree finds those it keeps too
-        served = _through(args.pooler_url, url)
+        served = through_pooler(args.pooler_url, url)
         env = {
             "DATABASE_POOLER": "transaction",
             "DATABASE_DIRECT_URL": urlunsplit(urlsplit(url)._replace(path="")),

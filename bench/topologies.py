@@ -71,7 +71,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _through(pooler_url: str, database_url: str) -> str:
+def through_pooler(pooler_url: str, database_url: str) -> str:
     """The bench database reached through the pooler."""
     pooler = urlsplit(pooler_url)
     return urlunsplit(pooler._replace(path=urlsplit(database_url).path))
@@ -220,7 +220,7 @@ def _measure(pooler_url: str, url: str, loaded, prepares: list[list[str]]) -> st
     users = list(get_user_model().objects.order_by("id")[:200])
     autovacuum = Autovacuum(analyze=True)
     logins = [signed_in_headers(u, csrf=True) for u in users]
-    pooled_url = _through(pooler_url, url)
+    pooled_url = through_pooler(pooler_url, url)
     direct = urlsplit(url)
     stats = PoolerStats(pooler_url, database.database_name(url))
     rates = [
